@@ -1,0 +1,12 @@
+namespace StateLog;
+
+/// <summary>A topic name breaks Kafka's rule (1–249 of <c>[a-zA-Z0-9._-]</c>, not <c>.</c> or <c>..</c>). Nothing was created.</summary>
+public sealed class InvalidTopicNameException : StateLogException
+{
+    /// <summary>Creates the exception.</summary>
+    public InvalidTopicNameException(string topicName, string reason)
+        : base($"Invalid topic name: {reason}") => TopicName = topicName;
+
+    /// <summary>The rejected name.</summary>
+    public string TopicName { get; }
+}

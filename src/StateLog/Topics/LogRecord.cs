@@ -1,0 +1,15 @@
+using System;
+
+namespace StateLog;
+
+/// <summary>A record read from a byte-level topic. The memory stays valid after the enumeration moves on.</summary>
+/// <param name="Key">The key bytes.</param>
+/// <param name="Value">The value bytes, or <see langword="null"/> for a tombstone.</param>
+/// <param name="Partition">The partition the record is in.</param>
+/// <param name="Offset">The record's offset in its partition.</param>
+/// <param name="Timestamp">When the record was appended.</param>
+public readonly record struct LogRecord(ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte>? Value, int Partition, long Offset, DateTimeOffset Timestamp)
+{
+    /// <summary>Whether the record deletes its key.</summary>
+    public bool IsTombstone => Value is null;
+}
