@@ -7,12 +7,15 @@ namespace StateLog.Generators.Parsing;
 /// <summary>The C# expression a constructor argument gets when its member is missing from a record.</summary>
 internal static class DefaultLiteral
 {
-    /// <summary>The parameter's default value (<c>int x = 5</c>), else <c>default!</c>.</summary>
+    /// <summary><c>default</c>, with <c>!</c> for a reference type (the value is overwritten or never read as non-null).</summary>
+    public static string Of(ITypeSymbol type) => type.IsValueType ? "default" : "default!";
+
+    /// <summary>The parameter's default value (<c>int x = 5</c>), else <see cref="Of"/> its type.</summary>
     public static string For(IParameterSymbol parameter, string typeName)
     {
         if (!parameter.HasExplicitDefaultValue || parameter.ExplicitDefaultValue is not { } value)
         {
-            return "default!";
+            return Of(parameter.Type);
         }
 
         return value switch

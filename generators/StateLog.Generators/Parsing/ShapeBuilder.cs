@@ -109,7 +109,7 @@ internal sealed class ShapeBuilder
             }
 
             var memberType = member.Type.ToDisplayString(AnnotatedFormat);
-            var defaultValue = parameter is null ? "default!" : DefaultLiteral.For(parameter, memberType);
+            var defaultValue = parameter is null ? DefaultLiteral.Of(member.Type) : DefaultLiteral.For(parameter, memberType);
             wire.Add(new MemberModel(member.Name, wireName, memberType, kind, assignment, defaultValue));
         }
 
