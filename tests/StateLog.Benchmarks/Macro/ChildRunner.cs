@@ -22,11 +22,13 @@ internal static class ChildRunner
         try
         {
             var workload = new Workload(parameters);
+            var baseline = SystemProbe.WorkingSet();
             phase = "ingest with a sync every batch";
             var batchedDirectory = Path.Combine(workDirectory, "batched");
             var (batched, batchedSeconds) = await IngestAsync(engine, workload, batchedDirectory, syncEveryBatch: true);
             await batched.DisposeAsync();
             TryDelete(batchedDirectory);
+            SystemProbe.SyncFileSystems();
 
             phase = "buffered ingest";
             var directory = Path.Combine(workDirectory, "buffered");
@@ -82,6 +84,7 @@ internal static class ChildRunner
                 PointReads = workload.ReadCount,
                 PointReadSeconds = readSeconds,
                 PeakWorkingSetBytes = SystemProbe.PeakWorkingSet(),
+                HarnessWorkingSetBytes = baseline,
             };
         }
         catch (Exception e)

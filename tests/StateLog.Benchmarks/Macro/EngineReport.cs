@@ -46,6 +46,9 @@ internal sealed record EngineReport
 
     public long PeakWorkingSetBytes { get; init; }
 
+    /// <summary>The child's working set with the workload made and no engine opened yet: the harness's share of the peak.</summary>
+    public long HarnessWorkingSetBytes { get; init; }
+
     public double IngestBufferedRecordsPerSecond => Rate(Records, IngestBufferedSeconds);
 
     public double IngestBufferedMegabytesPerSecond => Rate(PayloadBytes, IngestBufferedSeconds) / Units.Megabyte;

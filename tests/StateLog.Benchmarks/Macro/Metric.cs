@@ -3,8 +3,8 @@ using System.Collections.Generic;
 
 namespace StateLog.Benchmarks.Macro;
 
-/// <summary>One row of the result table: how to read the figure from a report and which way is better.</summary>
-internal sealed record Metric(string Label, Func<EngineReport, double> Value, bool HigherIsBetter, string Format)
+/// <summary>One row of the result table: how to read the figure from a report, which way is better, and whether StateLog is compared on it.</summary>
+internal sealed record Metric(string Label, Func<EngineReport, double> Value, bool HigherIsBetter, string Format, bool Compared = true)
 {
     private const string Counts = "N0";
     private const string Tenths = "N1";
@@ -27,6 +27,7 @@ internal sealed record Metric(string Label, Func<EngineReport, double> Value, bo
         new("Reopen + scan, s", r => r.ReopenSeconds + r.ScanSeconds, false, Thousandths),
         new("Point reads, ops/s", r => r.PointReadsPerSecond, true, Counts),
         new("Peak working set, MB", r => r.PeakWorkingSetBytes / Units.Megabyte, false, Tenths),
+        new("  of which harness before open, MB", r => r.HarnessWorkingSetBytes / Units.Megabyte, false, Tenths, Compared: false),
     ];
 
     /// <summary>The best of <paramref name="values"/> in this metric's direction.</summary>

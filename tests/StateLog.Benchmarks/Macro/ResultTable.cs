@@ -44,7 +44,7 @@ internal static class ResultTable
 
     private static string RatioCell(Metric metric, EngineReport? stateLog, IReadOnlyList<EngineReport> peers)
     {
-        if (stateLog is null || peers.Count == 0)
+        if (stateLog is null || peers.Count == 0 || !metric.Compared)
         {
             return "n/a";
         }

@@ -31,8 +31,21 @@ internal static class SystemProbe
     public static long PeakWorkingSet()
     {
         using var self = Process.GetCurrentProcess();
-        self.Refresh();
         return self.PeakWorkingSet64;
+    }
+
+    /// <summary>The resident set of this process now.</summary>
+    public static long WorkingSet()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.WorkingSet64;
+    }
+
+    /// <summary>Writes every dirty page to disk, so one phase's write-back does not run into the next phase's timing.</summary>
+    public static void SyncFileSystems()
+    {
+        using var sync = Process.Start(new ProcessStartInfo("sync") { UseShellExecute = false });
+        sync?.WaitForExit();
     }
 
     /// <summary>Writes dirty pages and drops the page cache, so a reopen reads from the device; false without the rights.</summary>
@@ -40,11 +53,7 @@ internal static class SystemProbe
     {
         try
         {
-            using (var sync = Process.Start(new ProcessStartInfo("sync") { UseShellExecute = false }))
-            {
-                sync?.WaitForExit();
-            }
-
+            SyncFileSystems();
             File.WriteAllText("/proc/sys/vm/drop_caches", "1");
             return true;
         }
