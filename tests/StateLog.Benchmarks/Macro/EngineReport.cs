@@ -22,10 +22,15 @@ internal sealed record EngineReport
 
     public double IngestBatchedSeconds { get; init; }
 
+    /// <summary>NaN when <see cref="CompactionUnavailable"/>.</summary>
     public double CompactSeconds { get; init; }
+
+    /// <summary>Why compaction could not run (the other phases still did), or <see langword="null"/>.</summary>
+    public string? CompactionUnavailable { get; init; }
 
     public long DiskBytesBeforeCompact { get; init; }
 
+    /// <summary>Bytes on disk after compaction and a clean stop, as the reopen finds them (uncompacted when <see cref="CompactionUnavailable"/>).</summary>
     public long DiskBytesAfterCompact { get; init; }
 
     public long LiveBytes { get; init; }
@@ -58,7 +63,7 @@ internal sealed record EngineReport
     public double IngestBatchedMegabytesPerSecond => Rate(PayloadBytes, IngestBatchedSeconds) / Units.Megabyte;
 
     /// <summary>Disk bytes after compaction over the key and value bytes of the live records.</summary>
-    public double SpaceAmplification => LiveBytes == 0 ? 0 : (double)DiskBytesAfterCompact / LiveBytes;
+    public double SpaceAmplification => LiveBytes == 0 || CompactionUnavailable is not null ? double.NaN : (double)DiskBytesAfterCompact / LiveBytes;
 
     public double PointReadsPerSecond => Rate(PointReads, PointReadSeconds);
 

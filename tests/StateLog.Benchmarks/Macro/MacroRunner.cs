@@ -15,8 +15,6 @@ namespace StateLog.Benchmarks.Macro;
 /// </summary>
 internal static class MacroRunner
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var parameters = MacroParameters.Parse(args);
@@ -56,7 +54,7 @@ internal static class MacroRunner
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         await File.WriteAllTextAsync(output, JsonSerializer.Serialize(
             new { started, totalSeconds = total.Elapsed.TotalSeconds, machine, parameters, engines = reports, targets },
-            Indented));
+            Json.File));
         Console.WriteLine();
         Console.WriteLine($"Total {total.Elapsed.TotalSeconds:F0} s. JSON: {output}");
         return 0;
@@ -79,7 +77,7 @@ internal static class MacroRunner
         var line = (await output).Split('\n').LastOrDefault(l => l.StartsWith(ChildRunner.ResultPrefix, StringComparison.Ordinal));
         return line is null
             ? new EngineReport { Id = engine.Id, Engine = engine.DisplayName, Unavailable = $"child exited with code {child.ExitCode} and no result (native crash?)" }
-            : JsonSerializer.Deserialize<EngineReport>(line[ChildRunner.ResultPrefix.Length..])!;
+            : JsonSerializer.Deserialize<EngineReport>(line[ChildRunner.ResultPrefix.Length..], Json.Line)!;
     }
 
     private static string? Option(IReadOnlyList<string> args, string name)

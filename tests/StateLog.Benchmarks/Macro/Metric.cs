@@ -19,7 +19,7 @@ internal sealed record Metric(string Label, Func<EngineReport, double> Value, bo
         new("Ingest sync every batch, payload MB/s", r => r.IngestBatchedMegabytesPerSecond, true, Tenths),
         new("Compaction to steady state, s", r => r.CompactSeconds, false, Hundredths),
         new("Disk before compaction, MB", r => r.DiskBytesBeforeCompact / Units.Megabyte, false, Tenths),
-        new("Disk after compaction, MB", r => r.DiskBytesAfterCompact / Units.Megabyte, false, Tenths),
+        new("Disk after compaction, MB", r => r.CompactionUnavailable is null ? r.DiskBytesAfterCompact / Units.Megabyte : double.NaN, false, Tenths),
         new("Space amplification (disk / live bytes)", r => r.SpaceAmplification, false, Hundredths),
         new("Reopen, s", r => r.ReopenSeconds, false, Thousandths),
         new("Read while reopening, MB", r => r.ReopenReadBytes / Units.Megabyte, false, Tenths),
@@ -30,13 +30,17 @@ internal sealed record Metric(string Label, Func<EngineReport, double> Value, bo
         new("  of which harness before open, MB", r => r.HarnessWorkingSetBytes / Units.Megabyte, false, Tenths, Compared: false),
     ];
 
-    /// <summary>The best of <paramref name="values"/> in this metric's direction.</summary>
+    /// <summary>The figure of <paramref name="report"/> as a table cell.</summary>
+    public string Cell(EngineReport report) =>
+        Value(report) is var value && double.IsNaN(value) ? "n/a" : value.ToString(Format, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The best of <paramref name="values"/> in this metric's direction, NaN (not measured) left out.</summary>
     public double Best(IEnumerable<double> values)
     {
         var best = double.NaN;
         foreach (var value in values)
         {
-            if (double.IsNaN(best) || (HigherIsBetter ? value > best : value < best))
+            if (!double.IsNaN(value) && (double.IsNaN(best) || (HigherIsBetter ? value > best : value < best)))
             {
                 best = value;
             }

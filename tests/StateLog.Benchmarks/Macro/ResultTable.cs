@@ -23,13 +23,18 @@ internal static class ResultTable
         foreach (var metric in Metric.All)
         {
             text.Append("| ").Append(metric.Label).Append(" | ");
-            text.AppendJoin(" | ", ran.Select(r => metric.Value(r).ToString(metric.Format, CultureInfo.InvariantCulture)));
+            text.AppendJoin(" | ", ran.Select(metric.Cell));
             text.Append(" | ").Append(RatioCell(metric, stateLog, peers)).AppendLine(" |");
         }
 
         foreach (var missing in reports.Where(r => r.Unavailable is not null))
         {
             text.AppendLine().Append("- ").Append(missing.Engine).Append(": unavailable, ").Append(missing.Unavailable);
+        }
+
+        foreach (var partial in ran.Where(r => r.CompactionUnavailable is not null))
+        {
+            text.AppendLine().Append("- ").Append(partial.Engine).Append(": no compaction in this build (").Append(partial.CompactionUnavailable).Append("); its other phases ran");
         }
 
         text.AppendLine().AppendLine().AppendLine("| Target (100-byte values) | Figure | Met |").AppendLine("|---|---|---|");
@@ -50,8 +55,8 @@ internal static class ResultTable
         }
 
         var best = metric.Best(peers.Select(metric.Value));
-        var bestPeer = peers.First(p => metric.Value(p) == best);
-        return best == 0
+        var bestPeer = peers.FirstOrDefault(p => metric.Value(p) == best);
+        return best == 0 || bestPeer is null || double.IsNaN(metric.Value(stateLog))
             ? "n/a"
             : string.Create(CultureInfo.InvariantCulture, $"{metric.Value(stateLog) / best:F2} ({bestPeer.Engine}, {(metric.HigherIsBetter ? "higher" : "lower")} is better)");
     }
