@@ -29,6 +29,7 @@ internal static class MacroRunner
         Console.WriteLine($"StateLog macro benchmark, {started:yyyy-MM-dd HH:mm} UTC");
         Console.WriteLine($"Workload: {parameters}");
         var machine = MachineInfo.Measure(root);
+        var loadBefore = SystemProbe.LoadAverage();
         Console.WriteLine($"Machine: {machine}");
 
         var reports = new List<EngineReport>();
@@ -41,6 +42,7 @@ internal static class MacroRunner
         }
 
         TryDelete(root);
+        var load = $"load average {loadBefore} at the start, {SystemProbe.LoadAverage()} at the end";
         var targets = TargetCheck.Evaluate(reports.ToDictionary(r => r.Id));
         Console.WriteLine();
         Console.WriteLine(ResultTable.Render(reports, targets));
@@ -53,10 +55,10 @@ internal static class MacroRunner
             ?? Path.Combine("artifacts", "benchmarks", $"macro-{parameters.Distribution.ToString().ToLowerInvariant()}-{parameters.ValueBytes}b-{started:yyyyMMdd-HHmmss}.json"));
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         await File.WriteAllTextAsync(output, JsonSerializer.Serialize(
-            new { started, totalSeconds = total.Elapsed.TotalSeconds, machine, parameters, engines = reports, targets },
+            new { started, totalSeconds = total.Elapsed.TotalSeconds, machine, load, parameters, engines = reports, targets },
             Json.File));
         Console.WriteLine();
-        Console.WriteLine($"Total {total.Elapsed.TotalSeconds:F0} s. JSON: {output}");
+        Console.WriteLine($"Total {total.Elapsed.TotalSeconds:F0} s; {load}. JSON: {output}");
         return 0;
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 
 namespace StateLog.Benchmarks.Macro;
 
@@ -61,6 +62,13 @@ internal static class SystemProbe
         {
             return false;
         }
+    }
+
+    /// <summary>The 1-, 5- and 15-minute load averages (/proc/loadavg), to tell a quiet machine from a shared, busy one.</summary>
+    public static string LoadAverage()
+    {
+        const string path = "/proc/loadavg";
+        return File.Exists(path) ? string.Join(' ', File.ReadAllText(path).Split(' ').Take(3)) : "unknown";
     }
 
     /// <summary>Bytes of every file below <paramref name="directory"/>.</summary>
