@@ -102,22 +102,10 @@ public sealed class GeneratedTopicTests : IAsyncLifetime
         var orders = _host.Services.GetRequiredService<OrderTopic>();
 
         Assert.Same(orders, _host.Services.GetRequiredService<ICompactedTopic<int, Order>>());
-        Assert.Contains(StateLogTopicRegistry.Registrations, r => r.ClientType == typeof(OrderTopic) && r.TopicName == "library-orders" && r.Partitions == 2);
         await orders.PutAsync(new Order(7, "tea", 2));
         await orders.PutAsync(new Order(7, "tea", 3));
         Assert.Equal(new Order(7, "tea", 3), await orders.GetAsync(7));
         Assert.Equal(2, orders.GetStats().Partitions.Count);
-    }
-
-    [Fact]
-    public void Registry_HoldsTheTopicsOfThisAssemblyAndItsReferences()
-    {
-        var registrations = StateLogTopicRegistry.Registrations;
-
-        var userActivity = Assert.Single(registrations, r => r.ClientType == typeof(UserActivityTopic));
-        Assert.Equal(typeof(ICompactedTopic<string, UserActivity>), userActivity.ServiceType);
-        Assert.Equal("user-activity", userActivity.TopicName);
-        Assert.Single(registrations, r => r.ClientType == typeof(OrderTopic));
     }
 
     private static async Task SeedAsync(UserActivityTopic topic)
