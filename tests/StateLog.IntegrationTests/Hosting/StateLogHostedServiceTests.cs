@@ -52,6 +52,7 @@ public sealed class StateLogHostedServiceTests : IDisposable
     {
         using var host = TestHost.Build(_directory.Path, services: LogTo);
         await host.StartAsync();
+        var dataDirectory = host.Services.GetRequiredService<StateLogEngine>().DataDirectory;
         await host.StopAsync();
 
         var entries = _logs.Entries.Where(e => e.Category.StartsWith("StateLog", StringComparison.Ordinal)).ToList();
@@ -59,7 +60,8 @@ public sealed class StateLogHostedServiceTests : IDisposable
         var opened = entries[1];
         Assert.Equal("EngineOpened", opened.EventId.Name);
         Assert.Equal(LogLevel.Information, opened.Level);
-        Assert.Equal(host.Services.GetRequiredService<StateLogEngine>().DataDirectory, opened.Values["DataDirectory"]);
+        Assert.Equal(dataDirectory, opened.Values["DataDirectory"]);
+        Assert.Equal(dataDirectory, entries[3].Values["DataDirectory"]);
         Assert.IsType<double>(opened.Values["ElapsedMilliseconds"]);
         Assert.IsType<int>(opened.Values["TopicCount"]);
     }
