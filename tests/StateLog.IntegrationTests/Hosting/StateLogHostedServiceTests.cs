@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -64,6 +65,21 @@ public sealed class StateLogHostedServiceTests : IDisposable
         Assert.Equal(dataDirectory, entries[3].Values["DataDirectory"]);
         Assert.IsType<double>(opened.Values["ElapsedMilliseconds"]);
         Assert.IsType<int>(opened.Values["TopicCount"]);
+    }
+
+    [Fact]
+    public async Task StopAsync_ShutdownTimeoutAlreadyPassed_StillClosesTheDirectory()
+    {
+        using var host = TestHost.Build(_directory.Path, services: LogTo);
+        await host.StartAsync();
+
+        await host.StopAsync(new CancellationToken(canceled: true));
+
+        Assert.Contains(_logs.Entries, e => e.EventId.Id == 4006 && e.Level == LogLevel.Warning);
+        Assert.Contains(_logs.Entries, e => e.EventId.Id == 4005);
+        using var next = TestHost.Build(_directory.Path);
+        await next.StartAsync();
+        await next.StopAsync();
     }
 
     [Fact]
