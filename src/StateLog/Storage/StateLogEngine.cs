@@ -16,7 +16,7 @@ namespace StateLog;
 /// The embedded log: a data directory of Kafka-format partition folders, a group-committing writer per partition,
 /// and a background cleaner. Open one per data directory; it is safe to share across threads.
 /// </summary>
-public sealed class StateLogEngine : IDisposable, IAsyncDisposable
+public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
 {
     internal const string LockFileName = ".lock";
     internal const string CleanShutdownFileName = ".statelog_cleanshutdown";
@@ -59,6 +59,8 @@ public sealed class StateLogEngine : IDisposable, IAsyncDisposable
         if (!storage.DirectoryExists(directory))
         {
             storage.CreateDirectory(directory);
+            // The new folder's entry in its parent must be durable too, or a power loss takes every acknowledged record with it.
+            storage.SyncDirectory(Path.GetDirectoryName(directory)!);
         }
 
         IDisposable directoryLock;
