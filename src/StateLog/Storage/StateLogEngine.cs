@@ -78,9 +78,16 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
             var recorded = ReadRecordedPartitions(storage, directory);
             var recoveryPoints = OffsetCheckpoint.Read(storage, Path.Combine(directory, RecoveryPointFileName));
             var cleanShutdown = Path.Combine(directory, CleanShutdownFileName);
+            // A checkpoint's temp file left by a crash before its rename is garbage: the old checkpoint still rules.
+            var leftovers = storage.ListFiles(directory).Where(f => f.EndsWith(".tmp", StringComparison.Ordinal)).Select(f => Path.Combine(directory, f)).ToList();
             if (storage.FileExists(cleanShutdown))
             {
-                storage.Delete(cleanShutdown);
+                leftovers.Add(cleanShutdown);
+            }
+
+            if (leftovers.Count > 0)
+            {
+                leftovers.ForEach(storage.Delete);
                 storage.SyncDirectory(directory);
             }
 
