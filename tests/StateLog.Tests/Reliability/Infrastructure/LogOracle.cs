@@ -19,6 +19,24 @@ internal sealed class LogOracle(int partitions)
     private readonly long[] _endAtCheck = new long[partitions];
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
 
+    /// <summary>A deep copy, so that several crash images of one run can each be checked against the same expectations.</summary>
+    public LogOracle Clone()
+    {
+        var copy = new LogOracle(_known.Length);
+        for (var p = 0; p < _known.Length; p++)
+        {
+            copy._known[p] = [.. _known[p]];
+            copy._attempts[p].AddRange(_attempts[p]);
+            copy._endAtCheck[p] = _endAtCheck[p];
+        }
+
+        copy._keys.UnionWith(_keys);
+        return copy;
+    }
+
+    /// <summary>The records known to be in each partition after the last check.</summary>
+    public IReadOnlyList<ModelRecord> Known(int partition) => _known[partition];
+
     /// <summary>Acknowledged records checked present over all checks.</summary>
     public long AckedChecked { get; private set; }
 
