@@ -222,6 +222,12 @@ internal sealed partial class PartitionLog : IDisposable
                 active.Sync();
                 active.WriteIndexes();
                 AdvanceSynced(LogEndOffset);
+                lock (Keys.Gate)
+                {
+                    KeyIndexSnapshot.Write(_storage, Directory, LogEndOffset, Segments, Keys);
+                }
+
+                _storage.SyncDirectory(Directory);
             }
 
             foreach (var segment in Segments)
