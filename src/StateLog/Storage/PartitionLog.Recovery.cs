@@ -213,7 +213,9 @@ internal sealed partial class PartitionLog
             }
 
             var batch = new RecordBatch(scanner.Current);
-            if (batch.BaseOffset < previousNext || batch.BaseOffset < segment.BaseOffset || batch.LastOffset - segment.BaseOffset > int.MaxValue
+            // The last segment is never cleaned, so its offsets are dense: a jump means a damaged base offset (outside the CRC).
+            var last = nextBase == long.MaxValue;
+            if (batch.BaseOffset < previousNext || batch.BaseOffset < segment.BaseOffset || (last && batch.BaseOffset != Math.Max(previousNext, segment.BaseOffset)) || batch.LastOffset - segment.BaseOffset > int.MaxValue
                 || batch.LastOffset >= nextBase || batch.LastOffset < batch.BaseOffset)
             {
                 return (scanner.Position, $"batch offsets {batch.BaseOffset}..{batch.LastOffset} are out of order (expected at least {previousNext}, below {nextBase})");
