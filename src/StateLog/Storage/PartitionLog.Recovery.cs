@@ -156,7 +156,7 @@ internal sealed partial class PartitionLog
             var nextBase = isLast ? long.MaxValue : segments[s + 1].BaseOffset;
             var verify = isLast || nextBase > recoveryPoint;
             segment.ResetIndexes();
-            var (cut, problem) = ScanSegment(segment, ref previousNext, verify, nextBase);
+            var (cut, problem) = ScanSegment(segment, ref previousNext, nextBase);
             if (cut < 0)
             {
                 continue;
@@ -196,12 +196,14 @@ internal sealed partial class PartitionLog
     }
 
     /// <summary>Returns (-1, "") when the whole segment is good, else the position of the first bad byte and why.</summary>
-    private (long Cut, string Problem) ScanSegment(LogSegment segment, ref long previousNext, bool verify, long nextBase)
+    private (long Cut, string Problem) ScanSegment(LogSegment segment, ref long previousNext, long nextBase)
     {
         using var scanner = new BatchScanner(segment.File, 0, segment.File.Length, MaxBatchBytes);
         while (true)
         {
-            var result = scanner.Next(verify);
+            // Every CRC is checked, below the recovery point too: the key index points into these bytes, and point reads
+            // do not re-check a batch's CRC, so a flipped bit in a sealed segment would otherwise be served as data.
+            var result = scanner.Next(verify: true);
             if (result == ScanResult.End)
             {
                 return (-1, "");
