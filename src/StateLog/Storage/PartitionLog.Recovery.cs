@@ -162,8 +162,7 @@ internal sealed partial class PartitionLog
                 continue;
             }
 
-            // Offsets below the recovery point were fsynced: damage there is corruption to report, even in the last segment.
-            if (!verify || previousNext < recoveryPoint)
+            if (!verify)
             {
                 throw new CorruptLogException(segment.LogPath, cut, problem);
             }
@@ -180,11 +179,6 @@ internal sealed partial class PartitionLog
 
         Volatile.Write(ref _segments, segments.ToArray());
         _nextOffset = Math.Max(ActiveSegment.NextOffset, ActiveSegment.BaseOffset);
-        if (_nextOffset < recoveryPoint)
-        {
-            throw new CorruptLogException(ActiveSegment.LogPath, ActiveSegment.Size, $"the log ends at offset {_nextOffset}, but offsets below {recoveryPoint} were known durable (the file was cut short)");
-        }
-
         _syncedOffset = Math.Min(_syncedOffset, _nextOffset);
         RecoveryPoint = _syncedOffset;
         foreach (var segment in segments.Take(segments.Count - 1))
