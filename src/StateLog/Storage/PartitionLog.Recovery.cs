@@ -161,7 +161,7 @@ internal sealed partial class PartitionLog
             var nextBase = isLast ? long.MaxValue : segments[s + 1].BaseOffset;
             var verify = isLast || nextBase > recoveryPoint;
             segment.ResetIndexes();
-            var (cut, problem) = ScanSegment(segment, ref previousNext, verify, nextBase);
+            var (cut, problem) = ScanSegment(segment, ref previousNext, nextBase);
             if (cut < 0)
             {
                 continue;
@@ -247,12 +247,14 @@ internal sealed partial class PartitionLog
     }
 
     /// <summary>Returns (-1, "") when the whole segment is good, else the position of the first bad byte and why.</summary>
-    private (long Cut, string Problem) ScanSegment(LogSegment segment, ref long previousNext, bool verify, long nextBase)
+    private (long Cut, string Problem) ScanSegment(LogSegment segment, ref long previousNext, long nextBase)
     {
         using var scanner = new BatchScanner(segment.File, 0, segment.File.Length, MaxBatchBytes);
         while (true)
         {
-            var result = scanner.Next(verify);
+            // Every CRC is checked, below the recovery point too: the key index points into these bytes, and point reads
+            // do not re-check a batch's CRC, so a flipped bit in a sealed segment would otherwise be served as data.
+            var result = scanner.Next(verify: true);
             if (result == ScanResult.End)
             {
                 return (-1, "");
@@ -264,7 +266,9 @@ internal sealed partial class PartitionLog
             }
 
             var batch = new RecordBatch(scanner.Current);
-            if (batch.BaseOffset < previousNext || batch.BaseOffset < segment.BaseOffset || batch.LastOffset - segment.BaseOffset > int.MaxValue
+            // The last segment is never cleaned, so its offsets are dense: a jump means a damaged base offset (outside the CRC).
+            var last = nextBase == long.MaxValue;
+            if (batch.BaseOffset < previousNext || batch.BaseOffset < segment.BaseOffset || (last && batch.BaseOffset != Math.Max(previousNext, segment.BaseOffset)) || batch.LastOffset - segment.BaseOffset > int.MaxValue
                 || batch.LastOffset >= nextBase || batch.LastOffset < batch.BaseOffset)
             {
                 return (scanner.Position, $"batch offsets {batch.BaseOffset}..{batch.LastOffset} are out of order (expected at least {previousNext}, below {nextBase})");
