@@ -47,6 +47,7 @@ internal sealed partial class Cleaner
             cleaned.Sync();
             SegmentSwap.WriteCleanedIndexes(storage, cleaned);
             log.Options.CrashPoints.Hit("Cleaner.AfterCleanedWritten");
+            cancellationToken.ThrowIfCancellationRequested(); // the last moment a pass can stop without a trace
         }
         catch
         {
@@ -101,7 +102,7 @@ internal sealed partial class Cleaner
 
         var needsHorizon = keptTombstone && !batch.HasDeleteHorizon;
         ReadOnlySpan<byte> written;
-        if (kept == batch.RecordsCount && !needsHorizon)
+        if (kept > 0 && kept == batch.RecordsCount && !needsHorizon)
         {
             written = batch.Bytes;
         }

@@ -74,6 +74,14 @@ internal sealed partial class Cleaner : IDisposable
         return stats;
     }
 
+    /// <summary>Kafka's <c>cleanSegments</c>: rewrites one group with a given map and upper bound, and swaps it in.</summary>
+    public CleanStats CleanSegments(PartitionLog log, LogSegment[] group, OffsetMap map, long nowMs, long upperBound)
+    {
+        var stats = new CleanStats();
+        CleanGroup(log, group, map, nowMs, upperBound, stats, CancellationToken.None);
+        return stats;
+    }
+
     /// <summary>
     /// Indexes <c>[start, end)</c> (Kafka's <c>buildOffsetMap</c>): every keyed record at or after
     /// <paramref name="start"/> until the map is full. Returns whether it filled up; <see cref="OffsetMap.LatestOffset"/>
