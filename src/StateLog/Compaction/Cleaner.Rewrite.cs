@@ -68,6 +68,7 @@ internal sealed partial class Cleaner
         _hashes.Clear();
         var kept = 0;
         var keptTombstone = false;
+        var expiredTombstone = false;
         foreach (var record in batch)
         {
             var hash = record.KeyIsNull ? default : KeyIndex.Hash(record.Key);
@@ -88,6 +89,7 @@ internal sealed partial class Cleaner
                 if (latest && !keep)
                 {
                     stats.TombstonesRemoved++;
+                    expiredTombstone = true;
                 }
             }
 
@@ -110,7 +112,7 @@ internal sealed partial class Cleaner
         {
             if (batch.NextOffset != upperBound)
             {
-                NoteRemovals(log, batch, output);
+                NoteRemovals(log, batch, expiredTombstone, output);
                 return;
             }
 
@@ -128,7 +130,7 @@ internal sealed partial class Cleaner
         stats.RecordsWritten += kept;
         _throttler.MaybeThrottle(written.Length, CancellationToken.None);
         RecordOutput(log, new RecordBatch(written), position, output);
-        NoteRemovals(log, batch, output);
+        NoteRemovals(log, batch, expiredTombstone, output);
     }
 
     /// <summary>
@@ -182,15 +184,23 @@ internal sealed partial class Cleaner
         }
     }
 
-    /// <summary>Notes key-index entries that point at removed records (a tombstone past its horizon): the swap drops them.</summary>
-    private void NoteRemovals(PartitionLog log, RecordBatch batch, GroupOutput output)
+    /// <summary>
+    /// Notes key-index entries that point at removed records: only a tombstone past its horizon can be the latest
+    /// record of its key and still go (anything else goes because the map holds a newer offset of its key).
+    /// </summary>
+    private void NoteRemovals(PartitionLog log, RecordBatch batch, bool expiredTombstone, GroupOutput output)
     {
+        if (!expiredTombstone)
+        {
+            return;
+        }
+
         lock (log.Keys.Gate)
         {
             var i = 0;
             foreach (var record in batch)
             {
-                if (!_keep[i] && log.Keys.TryGet(_hashes[i], out var location) && location.Offset == record.Offset)
+                if (!_keep[i] && record.IsTombstone && log.Keys.TryGet(_hashes[i], out var location) && location.Offset == record.Offset)
                 {
                     output.KeyMoves.Add(new SegmentSwap.KeyMove(_hashes[i], location, Removed: true));
                 }

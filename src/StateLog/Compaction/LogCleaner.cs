@@ -63,7 +63,7 @@ internal sealed class LogCleaner : IDisposable
         foreach (var log in _partitions())
         {
             var state = State(log);
-            if (log.IsFailed || state.RetryAtMs > now || state.Gate.CurrentCount == 0)
+            if (log.IsFailed || state.Disabled is not null || state.RetryAtMs > now || state.Gate.CurrentCount == 0)
             {
                 continue;
             }
@@ -227,6 +227,11 @@ internal sealed class LogCleaner : IDisposable
     private CleanStats Pass(PartitionLog log, PartitionState state, CancellationToken cancellationToken)
     {
         var now = NowMs;
+        if (state.Disabled is { } disabled)
+        {
+            throw disabled;
+        }
+
         try
         {
             var range = Range(log, now);
@@ -282,6 +287,13 @@ internal sealed class LogCleaner : IDisposable
 
     private void MarkFailed(PartitionLog log, PartitionState state, Exception e, long now)
     {
+        if (e is SwapInterruptedException interrupted)
+        {
+            state.Disabled = interrupted;
+            log.LastCleaningOutcome = string.Create(CultureInfo.InvariantCulture, $"failed at {DateTimeOffset.FromUnixTimeMilliseconds(now):O}: {e.Message}");
+            return;
+        }
+
         state.Failures++;
         var factor = Math.Min(1L << Math.Min(state.Failures - 1, 30), MaxBackoffFactor);
         state.RetryAtMs = now + (long)(_options.CleanerBackoff.TotalMilliseconds * factor);
@@ -321,5 +333,8 @@ internal sealed class LogCleaner : IDisposable
         public int Failures { get; set; }
 
         public long RetryAtMs { get; set; }
+
+        /// <summary>Set when a swap was interrupted: no more passes until the engine is reopened.</summary>
+        public SwapInterruptedException? Disabled { get; set; }
     }
 }

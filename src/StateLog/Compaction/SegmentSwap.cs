@@ -36,58 +36,23 @@ internal static class SegmentSwap
         DeleteIfExists(storage, Kinds.Select(kind => kind(directory, baseOffset) + SegmentFiles.CleanedSuffix));
 
     /// <summary>Replaces <paramref name="old"/> (consecutive closed segments) by <paramref name="cleaned"/>.</summary>
+    /// <exception cref="SwapInterruptedException">A step failed: the folder is mid-swap until the next open recovers it.</exception>
     public static void Swap(PartitionLog log, LogSegment[] old, LogSegment cleaned, SegmentSummary summary, List<KeyMove> keyMoves)
     {
         var storage = log.Options.Storage;
-        var crash = log.Options.CrashPoints;
         var directory = log.Directory;
-        var baseOffset = cleaned.BaseOffset;
         log.UnderWriteLock(() =>
         {
-            RenameAll(storage, directory, baseOffset, SegmentFiles.CleanedSuffix, SegmentFiles.SwapSuffix, crash, "Cleaner.SwapRenamePartial");
-            storage.SyncDirectory(directory);
-            crash.Hit("Cleaner.AfterSwapRename");
-
-            for (var i = 0; i < old.Length; i++)
+            try
             {
-                RenameAll(storage, directory, old[i].BaseOffset, "", SegmentFiles.DeletedSuffix, crash, null);
-                if (i == 0)
-                {
-                    crash.Hit("Cleaner.OldDeletedPartial");
-                }
+                Rename(log, old, cleaned, summary, keyMoves);
+            }
+            catch (Exception e)
+            {
+                cleaned.Retire(null);
+                throw new SwapInterruptedException(log, e);
             }
 
-            crash.Hit("Cleaner.AfterOldDeleted");
-            RenameAll(storage, directory, baseOffset, SegmentFiles.SwapSuffix, "", crash, "Cleaner.FinalRenamePartial");
-            crash.Hit("Cleaner.AfterFinalRename");
-            storage.SyncDirectory(directory);
-            crash.Hit("Cleaner.AfterDirectorySync");
-
-            var replacement = LogSegment.Open(storage, directory, baseOffset, log.Config.IndexIntervalBytes);
-            replacement.AdoptIndexes(cleaned.OffsetIndex, cleaned.TimeIndex, cleaned.NextOffset, cleaned.MaxTimestamp, cleaned.OffsetOfMaxTimestamp, cleaned.FirstBatchTimestamp);
-            SegmentSummary.Remember(replacement, summary);
-            var current = log.Segments;
-            var first = Array.IndexOf(current, old[0]);
-            var segments = current[..first].Append(replacement).Concat(current[(first + old.Length)..]).ToArray();
-            log.ReplaceSegments(segments, keys =>
-            {
-                foreach (var move in keyMoves)
-                {
-                    if (!keys.TryGet(move.Hash, out var now) || now.Offset != move.Location.Offset)
-                    {
-                        continue; // a newer record of the key arrived meanwhile
-                    }
-
-                    if (move.Removed)
-                    {
-                        keys.Remove(move.Hash);
-                    }
-                    else
-                    {
-                        keys.Set(move.Hash, move.Location);
-                    }
-                }
-            });
             return true;
         });
 
@@ -97,6 +62,59 @@ internal static class SegmentSwap
             var baseOfOld = segment.BaseOffset;
             segment.Retire(() => DeleteIfExists(storage, Kinds.Select(kind => kind(directory, baseOfOld) + SegmentFiles.DeletedSuffix)));
         }
+    }
+
+    /// <summary>The renames, fsyncs and the publication, under the log's write lock.</summary>
+    private static void Rename(PartitionLog log, LogSegment[] old, LogSegment cleaned, SegmentSummary summary, List<KeyMove> keyMoves)
+    {
+        var storage = log.Options.Storage;
+        var crash = log.Options.CrashPoints;
+        var directory = log.Directory;
+        var baseOffset = cleaned.BaseOffset;
+        RenameAll(storage, directory, baseOffset, SegmentFiles.CleanedSuffix, SegmentFiles.SwapSuffix, crash, "Cleaner.SwapRenamePartial");
+        storage.SyncDirectory(directory);
+        crash.Hit("Cleaner.AfterSwapRename");
+
+        for (var i = 0; i < old.Length; i++)
+        {
+            RenameAll(storage, directory, old[i].BaseOffset, "", SegmentFiles.DeletedSuffix, crash, null);
+            if (i == 0)
+            {
+                crash.Hit("Cleaner.OldDeletedPartial");
+            }
+        }
+
+        crash.Hit("Cleaner.AfterOldDeleted");
+        RenameAll(storage, directory, baseOffset, SegmentFiles.SwapSuffix, "", crash, "Cleaner.FinalRenamePartial");
+        crash.Hit("Cleaner.AfterFinalRename");
+        storage.SyncDirectory(directory);
+        crash.Hit("Cleaner.AfterDirectorySync");
+
+        var replacement = LogSegment.Open(storage, directory, baseOffset, log.Config.IndexIntervalBytes);
+        replacement.AdoptIndexes(cleaned.OffsetIndex, cleaned.TimeIndex, cleaned.NextOffset, cleaned.MaxTimestamp, cleaned.OffsetOfMaxTimestamp, cleaned.FirstBatchTimestamp);
+        SegmentSummary.Remember(replacement, summary);
+        var current = log.Segments;
+        var first = Array.IndexOf(current, old[0]);
+        var segments = current[..first].Append(replacement).Concat(current[(first + old.Length)..]).ToArray();
+        log.ReplaceSegments(segments, keys =>
+        {
+            foreach (var move in keyMoves)
+            {
+                if (!keys.TryGet(move.Hash, out var now) || now.Offset != move.Location.Offset)
+                {
+                    continue; // a newer record of the key arrived meanwhile
+                }
+
+                if (move.Removed)
+                {
+                    keys.Remove(move.Hash);
+                }
+                else
+                {
+                    keys.Set(move.Hash, move.Location);
+                }
+            }
+        });
     }
 
     private static void RenameAll(IStorage storage, string directory, long baseOffset, string fromSuffix, string toSuffix, ICrashPoints crash, string? partialPoint)

@@ -94,9 +94,8 @@ public sealed class FailureIsolationTests
         p0.Roll();
         p1.Roll();
 
-        h.WaitUntil(() => p1.LastCleaned is not null && p0.LastCleaningOutcome is not null, TimeSpan.FromSeconds(1), "both partitions were tried");
+        h.WaitUntil(() => h.Read(1).Count == 1 && p0.LastCleaningOutcome is not null, TimeSpan.FromSeconds(1), "both partitions were tried");
         Assert.StartsWith("failed", p0.LastCleaningOutcome);
-        Assert.Single(h.Read(1));
         Assert.Equal("v39", h.Read(1)[0].Value);
     }
 }
