@@ -222,6 +222,12 @@ internal sealed partial class PartitionLog : IDisposable
                 active.Sync();
                 active.WriteIndexes();
                 AdvanceSynced(LogEndOffset);
+                lock (Keys.Gate)
+                {
+                    KeyIndexSnapshot.Write(_storage, Directory, LogEndOffset, Segments, Keys);
+                }
+
+                _storage.SyncDirectory(Directory);
             }
 
             foreach (var segment in Segments)
@@ -437,12 +443,25 @@ internal sealed partial class PartitionLog : IDisposable
             return;
         }
 
-        old.Sync();
-        Interlocked.Increment(ref _fsyncCount);
-        old.WriteIndexes();
-        _options.CrashPoints.Hit("Log.BeforeRoll");
-        var segment = LogSegment.Create(_storage, Directory, _nextOffset, Config.IndexIntervalBytes);
-        _storage.SyncDirectory(Directory);
+        LogSegment segment;
+        try
+        {
+            old.Sync();
+            Interlocked.Increment(ref _fsyncCount);
+            old.WriteIndexes();
+            _options.CrashPoints.Hit("Log.BeforeRoll");
+            segment = LogSegment.Create(_storage, Directory, _nextOffset, Config.IndexIntervalBytes);
+            _storage.SyncDirectory(Directory);
+        }
+        catch (IOException e)
+        {
+            // A failed fsync, or a new segment file left behind whose folder entry is not durable: appending on into the
+            // old segment would put offsets on disk that the next segment's name claims (recovery then finds them out of
+            // order), so the partition fails until it is reopened.
+            Fail(e);
+            throw;
+        }
+
         lock (Keys.Gate)
         {
             Volatile.Write(ref _segments, [.. Segments, segment]);

@@ -99,8 +99,13 @@ public sealed class TopicLog
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Rolls the active segments and cleans every partition now (honouring lag and retention).</summary>
-    public ValueTask<CompactionResult> CompactAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    /// <summary>
+    /// Rolls the active segments and cleans every partition now, whatever its dirty ratio, still honouring
+    /// MinCompactionLag and DeleteRetention; returns when done, with what it did.
+    /// </summary>
+    /// <exception cref="CompactionFailedException">Some partitions could not be cleaned; the others were.</exception>
+    public ValueTask<CompactionResult> CompactAsync(CancellationToken cancellationToken = default) =>
+        _engine.Cleaner.CompactAsync(Name, _partitions, cancellationToken);
 
     /// <summary>Offsets, sizes and cleaner state of every partition.</summary>
     public TopicStats GetStats() => new(Name, _partitions.Select(p => p.GetStats()).ToArray());
