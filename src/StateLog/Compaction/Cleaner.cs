@@ -223,7 +223,7 @@ internal sealed partial class Cleaner : IDisposable
         return counts;
     }
 
-    /// <summary>Walks the batches of <paramref name="segment"/> from <paramref name="position"/>; a bad batch is a <see cref="CorruptLogException"/>.</summary>
+    /// <summary>Walks the batches of <paramref name="segment"/> from <paramref name="fromOffset"/> through a <see cref="SegmentReader"/>; a bad batch is a <see cref="CorruptLogException"/>.</summary>
     private void ForEachBatch(LogSegment segment, long fromOffset, int maxBatchBytes, CancellationToken cancellationToken, BatchVisitor visit)
     {
         if (!segment.TryAcquire())
