@@ -43,13 +43,14 @@ public sealed class RegistrarTests
         }
         """;
 
+    /// <summary>The library with one topic, built once (generator run, emitted to an image).</summary>
+    private static readonly Lazy<byte[]> LibraryImage = new(() =>
+        CompiledAssembly.Build(TestCompilation.Create("Lib.Inventory", Array.Empty<MetadataReference>(), Library)));
+
     [Fact]
     public void Registrar_CallsReferencedAssemblyRegistrars()
     {
-        var library = CompiledAssembly.Build(TestCompilation.Create("Lib.Inventory", Array.Empty<MetadataReference>(), Library));
-        var compilation = TestCompilation.Create("My-App", new[] { MetadataReference.CreateFromImage(library) }, Application);
-
-        var (result, output) = GeneratorHarness.RunAndAssertIncremental(compilation);
+        var (result, output) = GeneratorHarness.RunAndAssertIncremental(AgainstLibrary("My-App", Application));
 
         Assert.Empty(output.GetDiagnostics());
         SnapshotAssert.Matches(result);
@@ -58,10 +59,7 @@ public sealed class RegistrarTests
     [Fact]
     public void Registrar_WithoutOwnTopics_CallsReferencesAndMarksNothing()
     {
-        var library = CompiledAssembly.Build(TestCompilation.Create("Lib.Inventory", Array.Empty<MetadataReference>(), Library));
-        var compilation = TestCompilation.Create("My-App", new[] { MetadataReference.CreateFromImage(library) }, ApplicationWithoutTopics);
-
-        var (result, output) = GeneratorHarness.RunAndAssertIncremental(compilation);
+        var (result, output) = GeneratorHarness.RunAndAssertIncremental(AgainstLibrary("My-App", ApplicationWithoutTopics));
 
         Assert.Empty(output.GetDiagnostics());
         var registrar = Assert.Single(result.GeneratedSources).SourceText.ToString();
@@ -80,9 +78,7 @@ public sealed class RegistrarTests
     [Fact]
     public void ModuleInitializer_RegistersOwnAndReferencedClients()
     {
-        var library = CompiledAssembly.Build(TestCompilation.Create("Lib.Inventory", Array.Empty<MetadataReference>(), Library));
-        using var app = CompiledAssembly.Load(
-            TestCompilation.Create("ModuleInitApp", new[] { MetadataReference.CreateFromImage(library) }, ApplicationWithoutTopics), library);
+        using var app = CompiledAssembly.Load(AgainstLibrary("ModuleInitApp", ApplicationWithoutTopics), LibraryImage.Value);
 
         Assert.Equal("touched", app.Call("App.Probe", "Touch"));
 
@@ -95,4 +91,7 @@ public sealed class RegistrarTests
         Assert.Equal(typeof(ICompactedTopic<,>), registration.ServiceType.GetGenericTypeDefinition());
         Assert.Equal(new[] { typeof(string), stock }, registration.ServiceType.GetGenericArguments());
     }
+
+    private static Compilation AgainstLibrary(string assemblyName, string source) =>
+        TestCompilation.Create(assemblyName, new[] { MetadataReference.CreateFromImage(LibraryImage.Value) }, source);
 }
