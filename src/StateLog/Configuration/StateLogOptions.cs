@@ -67,6 +67,12 @@ public sealed class StateLogOptions
     /// <summary>The clock for record timestamps, segment age, lags and tombstone horizons. Tests pass a <c>FakeTimeProvider</c>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>The file system the engine uses; tests swap in an in-memory or fault-injecting one.</summary>
+    internal Storage.IO.IStorage Storage { get; set; } = StateLog.Storage.IO.OsStorage.Instance;
+
+    /// <summary>Named crash points; tests install ones that crash, freeze or pause.</summary>
+    internal Storage.IO.ICrashPoints CrashPoints { get; set; } = StateLog.Storage.IO.NoCrashPoints.Instance;
+
     /// <summary>The per-topic overrides set so far, by topic name.</summary>
     public IReadOnlyDictionary<string, TopicOptions> TopicOverrides => _topics;
 

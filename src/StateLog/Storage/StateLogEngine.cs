@@ -1,7 +1,14 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using StateLog.Configuration;
+using StateLog.Storage;
+using StateLog.Storage.Checkpoints;
+using StateLog.Storage.IO;
 
 namespace StateLog;
 
@@ -9,34 +16,363 @@ namespace StateLog;
 /// The embedded log: a data directory of Kafka-format partition folders, a group-committing writer per partition,
 /// and a background cleaner. Open one per data directory; it is safe to share across threads.
 /// </summary>
-public sealed class StateLogEngine : IDisposable, IAsyncDisposable
+public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
 {
-    private StateLogEngine() => throw new NotImplementedException();
+    internal const string LockFileName = ".lock";
+    internal const string CleanShutdownFileName = ".statelog_cleanshutdown";
+    internal const string RecoveryPointFileName = "recovery-point-offset-checkpoint";
+    internal const string TopicsFileName = "topic-partitions";
+
+    private readonly StateLogOptions _options;
+    private readonly IStorage _storage;
+    private readonly IDisposable _directoryLock;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, int> _recordedPartitions;
+    private readonly Dictionary<string, TopicLog> _topics = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Topic, int Partition), long> _recoveryPoints;
+    private readonly ITimer _maintenance;
+    private readonly SemaphoreSlim _maintenanceGate = new(1, 1);
+    private Dictionary<(string Topic, int Partition), long> _writtenRecoveryPoints = new();
+    private bool _disposed;
+
+    private StateLogEngine(StateLogOptions options, string dataDirectory, IDisposable directoryLock, Dictionary<string, int> recordedPartitions, Dictionary<(string, int), long> recoveryPoints)
+    {
+        _options = options;
+        _storage = options.Storage;
+        DataDirectory = dataDirectory;
+        _directoryLock = directoryLock;
+        _recordedPartitions = recordedPartitions;
+        _recoveryPoints = recoveryPoints;
+        var period = options.Durability == Durability.Buffered ? Min(options.FlushInterval, TimeSpan.FromSeconds(1)) : TimeSpan.FromSeconds(1);
+        _maintenance = options.TimeProvider.CreateTimer(static e => ((StateLogEngine)e!).RunMaintenance(), this, period, period);
+    }
 
     /// <summary>Opens (creating if needed) and recovers the data directory named by <paramref name="options"/>.</summary>
     /// <exception cref="DataDirectoryLockedException">Another engine holds the directory.</exception>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
-    public static StateLogEngine Open(StateLogOptions options) => throw new NotImplementedException();
+    /// <exception cref="CorruptLogException">Data known to be durable is damaged; the message names the file and position.</exception>
+    public static StateLogEngine Open(StateLogOptions options)
+    {
+        OptionsValidation.ThrowIfInvalid(options);
+        var storage = options.Storage;
+        var directory = Path.GetFullPath(options.DataDirectory);
+        if (!storage.DirectoryExists(directory))
+        {
+            storage.CreateDirectory(directory);
+            // The new folder's entry in its parent must be durable too, or a power loss takes every acknowledged record with it.
+            storage.SyncDirectory(Path.GetDirectoryName(directory)!);
+        }
+
+        IDisposable directoryLock;
+        try
+        {
+            directoryLock = storage.Lock(Path.Combine(directory, LockFileName));
+        }
+        catch (IOException e)
+        {
+            throw new DataDirectoryLockedException(directory, e);
+        }
+
+        try
+        {
+            var recorded = ReadRecordedPartitions(storage, directory);
+            var recoveryPoints = OffsetCheckpoint.Read(storage, Path.Combine(directory, RecoveryPointFileName));
+            var cleanShutdown = Path.Combine(directory, CleanShutdownFileName);
+            // A checkpoint's temp file left by a crash before its rename is garbage: the old checkpoint still rules.
+            var leftovers = storage.ListFiles(directory).Where(f => f.EndsWith(".tmp", StringComparison.Ordinal)).Select(f => Path.Combine(directory, f)).ToList();
+            if (storage.FileExists(cleanShutdown))
+            {
+                leftovers.Add(cleanShutdown);
+            }
+
+            if (leftovers.Count > 0)
+            {
+                leftovers.ForEach(storage.Delete);
+                storage.SyncDirectory(directory);
+            }
+
+            var engine = new StateLogEngine(options, directory, directoryLock, recorded, recoveryPoints);
+            try
+            {
+                foreach (var (topic, partitions) in recorded.OrderBy(e => e.Key, StringComparer.Ordinal))
+                {
+                    engine.OpenTopic(topic, partitions);
+                }
+            }
+            catch
+            {
+                engine.CloseAll(clean: false);
+                throw;
+            }
+
+            return engine;
+        }
+        catch
+        {
+            directoryLock.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>The full path of the data directory.</summary>
-    public string DataDirectory => throw new NotImplementedException();
+    public string DataDirectory { get; }
+
+    internal StateLogOptions Options => _options;
 
     /// <summary>Opens or creates a topic.</summary>
     /// <param name="name">The topic name (Kafka's rule).</param>
     /// <param name="partitions">The partition count; <see langword="null"/> uses the recorded count, or 1 for a new topic.</param>
     /// <exception cref="InvalidTopicNameException">The name breaks the rule; nothing was created.</exception>
     /// <exception cref="TopicConfigurationMismatchException">The topic exists with another partition count.</exception>
-    public TopicLog GetTopic(string name, int? partitions = null) => throw new NotImplementedException();
+    public TopicLog GetTopic(string name, int? partitions = null)
+    {
+        TopicName.ThrowIfInvalid(name);
+        if (partitions is < 1 or > TopicName.MaxPartitions)
+        {
+            throw new ArgumentOutOfRangeException(nameof(partitions), partitions, $"A topic has between 1 and {TopicName.MaxPartitions} partitions.");
+        }
+
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_topics.TryGetValue(name, out var existing))
+            {
+                if (partitions is { } requested && requested != existing.PartitionCount)
+                {
+                    throw new TopicConfigurationMismatchException(name, existing.PartitionCount, requested);
+                }
+
+                return existing;
+            }
+
+            var count = partitions ?? 1;
+            _recordedPartitions[name] = count;
+            WriteRecordedPartitions();
+            return OpenTopic(name, count);
+        }
+    }
 
     /// <summary>The topics opened so far, and those found on disk.</summary>
-    public IReadOnlyCollection<string> TopicNames => throw new NotImplementedException();
+    public IReadOnlyCollection<string> TopicNames
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _topics.Keys.Order(StringComparer.Ordinal).ToArray();
+            }
+        }
+    }
 
     /// <summary>Returns when every write acknowledged so far, in every topic, is fsynced.</summary>
-    public ValueTask FlushAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (var partition in Partitions())
+        {
+            partition.Flush();
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>Flushes, writes the clean-shutdown marker and releases the directory.</summary>
-    public ValueTask DisposeAsync() => throw new NotImplementedException();
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     /// <inheritdoc cref="DisposeAsync"/>
-    public void Dispose() => throw new NotImplementedException();
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        _maintenance.Dispose();
+        _maintenanceGate.Wait();
+        try
+        {
+            CloseAll(clean: true);
+        }
+        finally
+        {
+            _maintenanceGate.Release();
+        }
+    }
+
+    /// <summary>Every open partition, in topic then partition order.</summary>
+    internal IEnumerable<PartitionLog> Partitions()
+    {
+        TopicLog[] topics;
+        lock (_gate)
+        {
+            topics = _topics.Values.ToArray();
+        }
+
+        return topics.SelectMany(t => t.PartitionLogs);
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private TopicLog OpenTopic(string name, int partitions)
+    {
+        var config = TopicConfig.Resolve(_options, name);
+        var logs = new PartitionLog[partitions];
+        try
+        {
+            for (var p = 0; p < partitions; p++)
+            {
+                var recoveryPoint = _recoveryPoints.GetValueOrDefault((name, p));
+                logs[p] = PartitionLog.Open(_options, name, p, Path.Combine(DataDirectory, $"{name}-{p.ToString(CultureInfo.InvariantCulture)}"), config, recoveryPoint);
+            }
+        }
+        catch
+        {
+            foreach (var log in logs.Where(l => l is not null))
+            {
+                log.Close();
+            }
+
+            throw;
+        }
+
+        var topic = new TopicLog(this, name, logs);
+        _topics.Add(name, topic);
+        return topic;
+    }
+
+    private void RunMaintenance()
+    {
+        if (!_maintenanceGate.Wait(0))
+        {
+            return; // the previous tick is still running, or the engine is closing
+        }
+
+        try
+        {
+            var now = _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+            foreach (var partition in Partitions())
+            {
+                if (partition.IsFailed)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    partition.RollIfOlderThan(now);
+                    if (_options.Durability == Durability.Buffered)
+                    {
+                        partition.Flush();
+                    }
+                }
+                catch (Exception e) when (e is IOException or StateLogException)
+                {
+                    // The partition records its own failure; the next append reports it.
+                }
+            }
+
+            WriteRecoveryPoints(Partitions().ToDictionary(p => (p.Topic, p.Partition), p => p.RecoveryPoint));
+        }
+        catch (IOException)
+        {
+            // A checkpoint that could not be written only means more recovery work after a crash.
+        }
+        finally
+        {
+            _maintenanceGate.Release();
+        }
+    }
+
+    private void WriteRecoveryPoints(Dictionary<(string Topic, int Partition), long> points)
+    {
+        if (points.Count == _writtenRecoveryPoints.Count && points.All(p => _writtenRecoveryPoints.GetValueOrDefault(p.Key, -1) == p.Value))
+        {
+            return;
+        }
+
+        OffsetCheckpoint.Write(_storage, Path.Combine(DataDirectory, RecoveryPointFileName), points);
+        _writtenRecoveryPoints = points;
+    }
+
+    private void CloseAll(bool clean)
+    {
+        var partitions = Partitions().ToList();
+        var failed = false;
+        foreach (var partition in partitions)
+        {
+            try
+            {
+                partition.Close();
+                failed |= partition.IsFailed;
+            }
+            catch (IOException)
+            {
+                failed = true;
+            }
+        }
+
+        try
+        {
+            if (clean && !failed)
+            {
+                WriteRecoveryPoints(partitions.ToDictionary(p => (p.Topic, p.Partition), p => p.LogEndOffset));
+                var marker = Path.Combine(DataDirectory, CleanShutdownFileName);
+                using (var file = _storage.Open(marker, create: true))
+                {
+                    file.Sync();
+                }
+
+                _storage.SyncDirectory(DataDirectory);
+            }
+        }
+        finally
+        {
+            _directoryLock.Dispose();
+        }
+    }
+
+    private static Dictionary<string, int> ReadRecordedPartitions(IStorage storage, string directory)
+    {
+        var path = Path.Combine(directory, TopicsFileName);
+        var recorded = new Dictionary<string, int>(StringComparer.Ordinal);
+        var entries = CheckpointFile.Read(storage, path);
+        if (entries is null)
+        {
+            if (storage.FileExists(path))
+            {
+                throw new CorruptLogException(path, 0, "the topic list is not a well-formed checkpoint file");
+            }
+
+            return recorded;
+        }
+
+        foreach (var entry in entries)
+        {
+            var parts = entry.Split(' ');
+            if (parts.Length != 2 || TopicName.Problem(parts[0]) is not null
+                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count is < 1 or > TopicName.MaxPartitions)
+            {
+                throw new CorruptLogException(path, 0, $"the topic list has an unreadable entry '{entry}'");
+            }
+
+            recorded[parts[0]] = count;
+        }
+
+        return recorded;
+    }
+
+    private void WriteRecordedPartitions() =>
+        CheckpointFile.Write(
+            _storage,
+            Path.Combine(DataDirectory, TopicsFileName),
+            _recordedPartitions.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Key} {e.Value}")).ToList());
 }

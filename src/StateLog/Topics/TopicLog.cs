@@ -1,7 +1,11 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
+using System.Threading.Channels;
 using System.Threading.Tasks;
+using StateLog.Storage;
 
 namespace StateLog;
 
@@ -11,38 +15,170 @@ namespace StateLog;
 /// </summary>
 public sealed class TopicLog
 {
-    internal TopicLog() => throw new NotImplementedException();
+    private readonly StateLogEngine _engine;
+    private readonly PartitionLog[] _partitions;
+
+    internal TopicLog(StateLogEngine engine, string name, PartitionLog[] partitions)
+    {
+        _engine = engine;
+        Name = name;
+        _partitions = partitions;
+    }
 
     /// <summary>The topic name.</summary>
-    public string Name => throw new NotImplementedException();
+    public string Name { get; }
 
     /// <summary>The number of partitions.</summary>
-    public int PartitionCount => throw new NotImplementedException();
+    public int PartitionCount => _partitions.Length;
+
+    internal IReadOnlyList<PartitionLog> PartitionLogs => _partitions;
+
+    internal StateLogEngine Engine => _engine;
 
     /// <summary>The partition of <paramref name="key"/>: Kafka's default partitioner, <c>(murmur2(key) &amp; 0x7fffffff) % partitions</c>.</summary>
-    public int PartitionFor(ReadOnlySpan<byte> key) => throw new NotImplementedException();
+    public int PartitionFor(ReadOnlySpan<byte> key) => KafkaPartitioner.Partition(key, _partitions.Length);
 
     /// <summary>Appends <paramref name="value"/> under <paramref name="key"/>.</summary>
-    public ValueTask<RecordPosition> PutAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    /// <exception cref="RecordTooLargeException">The record exceeds MaxRecordBytes; nothing was written.</exception>
+    /// <exception cref="PartitionFailedException">The partition refuses writes after a storage failure.</exception>
+    public ValueTask<RecordPosition> PutAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default) =>
+        AppendAsync(key, value, cancellationToken);
 
     /// <summary>Appends a tombstone for <paramref name="key"/>.</summary>
-    public ValueTask<RecordPosition> DeleteAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public ValueTask<RecordPosition> DeleteAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default) =>
+        AppendAsync(key, null, cancellationToken);
 
     /// <summary>The latest value for <paramref name="key"/>, or <see langword="null"/> if absent or deleted.</summary>
-    public ValueTask<byte[]?> GetAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public ValueTask<byte[]?> GetAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_partitions[PartitionFor(key.Span)].GetLatest(key.Span));
+    }
 
     /// <summary>The records now in the log, in offset order per partition, tombstones included.</summary>
-    public IAsyncEnumerable<LogRecord> ReadAsync(ReadOptions? options = null, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public IAsyncEnumerable<LogRecord> ReadAsync(ReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ReadOptions();
+        if (options.Partition is { } p && (p < 0 || p >= _partitions.Length))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), p, $"Topic '{Name}' has partitions 0 to {_partitions.Length - 1}.");
+        }
+
+        if (options.Partition is { } one)
+        {
+            return ReadPartitionAsync(_partitions[one], options.FromOffset, options.Follow, cancellationToken);
+        }
+
+        return options.Follow ? FollowAllAsync(options.FromOffset, cancellationToken) : ReadAllAsync(options.FromOffset, cancellationToken);
+    }
 
     /// <summary>The latest record of every live key.</summary>
-    public IAsyncEnumerable<LogRecord> GetAllAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async IAsyncEnumerable<LogRecord> GetAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var partition in _partitions)
+        {
+            await foreach (var record in ReadPartitionAsync(partition, 0, follow: false, cancellationToken).ConfigureAwait(false))
+            {
+                if (!record.IsTombstone && partition.IsLatest(record.Key.Span, record.Offset))
+                {
+                    yield return record;
+                }
+            }
+        }
+    }
 
     /// <summary>Returns when every write acknowledged so far is fsynced.</summary>
-    public ValueTask FlushAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (var partition in _partitions)
+        {
+            partition.Flush();
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>Rolls the active segments and cleans every partition now (honouring lag and retention).</summary>
     public ValueTask<CompactionResult> CompactAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
 
     /// <summary>Offsets, sizes and cleaner state of every partition.</summary>
-    public TopicStats GetStats() => throw new NotImplementedException();
+    public TopicStats GetStats() => new(Name, _partitions.Select(p => p.GetStats()).ToArray());
+
+    private async ValueTask<RecordPosition> AppendAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var partition = PartitionFor(key.Span);
+        var offset = await _partitions[partition].AppendAsync(key, value).ConfigureAwait(false);
+        return new RecordPosition(Name, partition, offset);
+    }
+
+    private async IAsyncEnumerable<LogRecord> ReadAllAsync(long fromOffset, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var partition in _partitions)
+        {
+            await foreach (var record in ReadPartitionAsync(partition, fromOffset, follow: false, cancellationToken).ConfigureAwait(false))
+            {
+                yield return record;
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<LogRecord> ReadPartitionAsync(PartitionLog partition, long fromOffset, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var records = new List<LogRecord>();
+        var next = fromOffset;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            records.Clear();
+            var end = partition.ReadChunk(next, records);
+            foreach (var record in records)
+            {
+                yield return record;
+            }
+
+            if (end >= 0)
+            {
+                next = end;
+                continue;
+            }
+
+            if (!follow)
+            {
+                yield break;
+            }
+
+            next = Math.Max(next, partition.LogEndOffset);
+            await partition.WaitForOffsetAsync(next, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Follows every partition at once: one reader per partition feeds a shared channel.</summary>
+    private async IAsyncEnumerable<LogRecord> FollowAllAsync(long fromOffset, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var channel = Channel.CreateBounded<LogRecord>(new BoundedChannelOptions(1024) { SingleReader = true });
+        var readers = _partitions.Select(p => Task.Run(
+            async () =>
+            {
+                await foreach (var record in ReadPartitionAsync(p, fromOffset, follow: true, stop.Token).ConfigureAwait(false))
+                {
+                    await channel.Writer.WriteAsync(record, stop.Token).ConfigureAwait(false);
+                }
+            },
+            stop.Token)).ToArray();
+        _ = Task.WhenAll(readers).ContinueWith(t => channel.Writer.TryComplete(t.Exception?.InnerException is OperationCanceledException ? null : t.Exception?.InnerException), TaskScheduler.Default);
+        try
+        {
+            await foreach (var record in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return record;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+    }
 }

@@ -1,0 +1,21 @@
+using System;
+
+namespace StateLog.Storage.IO;
+
+/// <summary>An open file of the engine: positioned reads and writes, and an explicit durability point.</summary>
+internal interface IStorageFile : IDisposable
+{
+    string Path { get; }
+
+    long Length { get; }
+
+    /// <summary>Reads up to <c>buffer.Length</c> bytes at <paramref name="position"/>; returns how many were read (0 at the end).</summary>
+    int Read(long position, Span<byte> buffer);
+
+    void Write(long position, ReadOnlySpan<byte> data);
+
+    /// <summary>Makes every write so far durable (fdatasync).</summary>
+    void Sync();
+
+    void SetLength(long length);
+}

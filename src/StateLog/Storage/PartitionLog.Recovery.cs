@@ -1,0 +1,283 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using StateLog.Configuration;
+using StateLog.Storage.Records;
+using StateLog.Storage.Segments;
+
+namespace StateLog.Storage;
+
+/// <summary>
+/// Opening a partition folder (Kafka's LogLoader): finish or undo an interrupted cleaner swap, drop leftovers, load
+/// the segments, validate every batch from the recovery point on and truncate at the first bad byte, rebuild the
+/// indexes, and build the key index.
+/// </summary>
+internal sealed partial class PartitionLog
+{
+    /// <param name="options">The engine options.</param>
+    /// <param name="topic">The topic.</param>
+    /// <param name="partition">The partition number.</param>
+    /// <param name="directory">The partition folder (created when missing).</param>
+    /// <param name="config">The topic's effective settings.</param>
+    /// <param name="recoveryPoint">Offsets below this were fsynced before the last stop: their CRCs are not re-checked.
+    /// 0 after an unclean stop without a checkpoint.</param>
+    public static PartitionLog Open(StateLogOptions options, string topic, int partition, string directory, TopicConfig config, long recoveryPoint)
+    {
+        var storage = options.Storage;
+        if (!storage.DirectoryExists(directory))
+        {
+            storage.CreateDirectory(directory);
+            storage.SyncDirectory(Path.GetDirectoryName(directory)!);
+        }
+
+        CompleteInterruptedSwap(options, directory);
+        var segments = LoadSegments(options, directory, config);
+        var keys = new KeyIndex();
+        var log = new PartitionLog(options, topic, partition, directory, config, segments, keys, recoveryPoint);
+        log.Recover(recoveryPoint);
+        return log;
+    }
+
+    /// <summary>Kafka's swap recovery (reference §1.12): afterwards the folder holds exactly the old segments or exactly the new ones.</summary>
+    private static void CompleteInterruptedSwap(StateLogOptions options, string directory)
+    {
+        var storage = options.Storage;
+        var files = storage.ListFiles(directory);
+        var changed = false;
+        void Delete(string name)
+        {
+            storage.Delete(Path.Combine(directory, name));
+            changed = true;
+        }
+
+        foreach (var name in files.Where(f => f.EndsWith(SegmentFiles.DeletedSuffix, StringComparison.Ordinal) || f.EndsWith(".tmp", StringComparison.Ordinal)))
+        {
+            Delete(name);
+        }
+
+        var cleaned = files.Where(f => f.EndsWith(SegmentFiles.CleanedSuffix, StringComparison.Ordinal)).ToList();
+        var minCleaned = cleaned.Select(BaseOffsetOf).DefaultIfEmpty(long.MaxValue).Min();
+        var swaps = files.Where(f => f.EndsWith(SegmentFiles.SwapSuffix, StringComparison.Ordinal)).ToList();
+        foreach (var name in swaps.Where(f => BaseOffsetOf(f) >= minCleaned).Concat(cleaned))
+        {
+            Delete(name);
+        }
+
+        swaps = swaps.Where(f => BaseOffsetOf(f) < minCleaned).ToList();
+        var swapLogs = swaps.Where(f => f.EndsWith(SegmentFiles.LogExtension + SegmentFiles.SwapSuffix, StringComparison.Ordinal)).ToList();
+        if (swapLogs.Count > 0)
+        {
+            var minSwap = swapLogs.Min(BaseOffsetOf);
+            var maxSwap = swapLogs.Max(f => NextOffsetOfFile(options, Path.Combine(directory, f), BaseOffsetOf(f)));
+            foreach (var name in storage.ListFiles(directory).Where(f => !f.EndsWith(SegmentFiles.SwapSuffix, StringComparison.Ordinal)
+                && SegmentFiles.TryParseOffset(f, out var o) && o >= minSwap && o < maxSwap))
+            {
+                Delete(name);
+            }
+        }
+
+        foreach (var name in swaps)
+        {
+            storage.Rename(Path.Combine(directory, name), Path.Combine(directory, name[..^SegmentFiles.SwapSuffix.Length]));
+            changed = true;
+        }
+
+        if (changed)
+        {
+            storage.SyncDirectory(directory);
+        }
+    }
+
+    private static long BaseOffsetOf(string fileName) => SegmentFiles.TryParseOffset(fileName, out var offset) ? offset : long.MaxValue;
+
+    /// <summary>One past the last offset of the whole batches in a file (its base offset when it has none).</summary>
+    private static long NextOffsetOfFile(StateLogOptions options, string path, long baseOffset)
+    {
+        using var file = options.Storage.Open(path, create: false);
+        using var scanner = new BatchScanner(file, 0, file.Length, int.MaxValue);
+        var next = baseOffset;
+        while (scanner.Next(verify: false) == ScanResult.Batch)
+        {
+            next = new RecordBatch(scanner.Current).NextOffset;
+        }
+
+        return next;
+    }
+
+    private static LogSegment[] LoadSegments(StateLogOptions options, string directory, TopicConfig config)
+    {
+        var storage = options.Storage;
+        var files = storage.ListFiles(directory);
+        var logs = new SortedSet<long>();
+        foreach (var name in files)
+        {
+            if (name.EndsWith(SegmentFiles.LogExtension, StringComparison.Ordinal) && name.Length == 20 + SegmentFiles.LogExtension.Length
+                && SegmentFiles.TryParseOffset(name, out var offset))
+            {
+                logs.Add(offset);
+            }
+        }
+
+        // Index files without a log are leftovers (Kafka's "orphaned index").
+        foreach (var name in files)
+        {
+            if ((name.EndsWith(SegmentFiles.IndexExtension, StringComparison.Ordinal) || name.EndsWith(SegmentFiles.TimeIndexExtension, StringComparison.Ordinal))
+                && SegmentFiles.TryParseOffset(name, out var offset) && !logs.Contains(offset))
+            {
+                storage.Delete(Path.Combine(directory, name));
+            }
+        }
+
+        if (logs.Count == 0)
+        {
+            var first = LogSegment.Create(storage, directory, 0, config.IndexIntervalBytes);
+            storage.SyncDirectory(directory);
+            return [first];
+        }
+
+        return logs.Select(o => LogSegment.Open(storage, directory, o, config.IndexIntervalBytes)).ToArray();
+    }
+
+    /// <summary>
+    /// Walks every batch once: rebuilds the in-memory indexes and the key index; from the recovery point on (and in
+    /// the last segment always) a bad or torn batch truncates the log there and drops later segments; before it, a
+    /// bad batch is corruption of data that was known durable and is reported, not silently cut.
+    /// </summary>
+    private void Recover(long recoveryPoint)
+    {
+        var segments = Segments.ToList();
+        var previousNext = segments[0].BaseOffset;
+        for (var s = 0; s < segments.Count; s++)
+        {
+            var segment = segments[s];
+            var isLast = s == segments.Count - 1;
+            var nextBase = isLast ? long.MaxValue : segments[s + 1].BaseOffset;
+            var verify = isLast || nextBase > recoveryPoint;
+            segment.ResetIndexes();
+            var (cut, problem) = ScanSegment(segment, ref previousNext, verify, nextBase);
+            if (cut < 0)
+            {
+                continue;
+            }
+
+            if (!verify)
+            {
+                throw new CorruptLogException(segment.LogPath, cut, problem);
+            }
+
+            segment.TruncateTo(cut);
+            foreach (var later in segments.Skip(s + 1))
+            {
+                later.Retire(() => DeleteSegmentFiles(later.Directory, later.BaseOffset));
+            }
+
+            segments.RemoveRange(s + 1, segments.Count - s - 1);
+            break;
+        }
+
+        Volatile.Write(ref _segments, segments.ToArray());
+        _nextOffset = Math.Max(ActiveSegment.NextOffset, ActiveSegment.BaseOffset);
+        _syncedOffset = Math.Min(_syncedOffset, _nextOffset);
+        RecoveryPoint = _syncedOffset;
+        foreach (var segment in segments.Take(segments.Count - 1))
+        {
+            RewriteIndexesIfStale(segment);
+        }
+
+        _storage.SyncDirectory(Directory);
+    }
+
+    /// <summary>Returns (-1, "") when the whole segment is good, else the position of the first bad byte and why.</summary>
+    private (long Cut, string Problem) ScanSegment(LogSegment segment, ref long previousNext, bool verify, long nextBase)
+    {
+        using var scanner = new BatchScanner(segment.File, 0, segment.File.Length, MaxBatchBytes);
+        while (true)
+        {
+            var result = scanner.Next(verify);
+            if (result == ScanResult.End)
+            {
+                return (-1, "");
+            }
+
+            if (result != ScanResult.Batch)
+            {
+                return (scanner.Position, scanner.Problem ?? "a batch is cut short (torn write)");
+            }
+
+            var batch = new RecordBatch(scanner.Current);
+            if (batch.BaseOffset < previousNext || batch.BaseOffset < segment.BaseOffset || batch.LastOffset - segment.BaseOffset > int.MaxValue
+                || batch.LastOffset >= nextBase || batch.LastOffset < batch.BaseOffset)
+            {
+                return (scanner.Position, $"batch offsets {batch.BaseOffset}..{batch.LastOffset} are out of order (expected at least {previousNext}, below {nextBase})");
+            }
+
+            try
+            {
+                IndexRecords(batch, scanner.Position);
+            }
+            catch (InvalidDataException e)
+            {
+                return (scanner.Position, e.Message);
+            }
+
+            segment.Track(scanner.Position, batch.SizeInBytes, batch.LastOffset, batch.MaxTimestamp);
+            previousNext = batch.NextOffset;
+        }
+    }
+
+    private void IndexRecords(RecordBatch batch, long batchPosition)
+    {
+        // Parse all records first so that a bad record leaves the key index untouched by its batch.
+        _keyUpdates.Clear();
+        foreach (var record in batch)
+        {
+            _keyUpdates.Add(new KeyUpdate(KeyIndex.Hash(record.Key), record.Offset, (int)batchPosition + record.PositionInBatch, record.IsTombstone ? -1 : record.SizeInBytes));
+        }
+
+        foreach (var u in _keyUpdates)
+        {
+            Keys.Set(u.Hash, new KeyLocation(u.Offset, u.Position, u.Size));
+        }
+    }
+
+    private void RewriteIndexesIfStale(LogSegment segment)
+    {
+        var offsetPath = SegmentFiles.Index(Directory, segment.BaseOffset);
+        var timePath = SegmentFiles.TimeIndex(Directory, segment.BaseOffset);
+        segment.SealTimeIndex();
+        if (!SameBytes(offsetPath, segment.OffsetIndex.Serialize()) || !SameBytes(timePath, segment.TimeIndex.Serialize()))
+        {
+            segment.WriteIndexes();
+        }
+    }
+
+    private bool SameBytes(string path, byte[] expected)
+    {
+        if (!_storage.FileExists(path))
+        {
+            return false;
+        }
+
+        using var file = _storage.Open(path, create: false);
+        if (file.Length != expected.Length)
+        {
+            return false;
+        }
+
+        var actual = new byte[expected.Length];
+        return file.Read(0, actual) == expected.Length && actual.AsSpan().SequenceEqual(expected);
+    }
+
+    private void DeleteSegmentFiles(string directory, long baseOffset)
+    {
+        foreach (var path in new[] { SegmentFiles.Log(directory, baseOffset), SegmentFiles.Index(directory, baseOffset), SegmentFiles.TimeIndex(directory, baseOffset) })
+        {
+            if (_storage.FileExists(path))
+            {
+                _storage.Delete(path);
+            }
+        }
+    }
+}

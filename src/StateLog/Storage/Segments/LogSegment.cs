@@ -1,0 +1,195 @@
+using System;
+using System.Threading;
+using StateLog.Storage.IO;
+
+namespace StateLog.Storage.Segments;
+
+/// <summary>
+/// One segment: a <c>.log</c> file of record batches starting at <see cref="BaseOffset"/>, with its sparse offset and
+/// time indexes held in memory and written whole when the segment is sealed. Reference-counted so that a cleaner swap
+/// or a truncation never closes a file under a reader: the files go when the last reader lets go.
+/// </summary>
+internal sealed class LogSegment
+{
+    private readonly IStorage _storage;
+    private readonly IStorageFile _log;
+    private readonly int _indexIntervalBytes;
+    private long _size;
+    private int _bytesSinceIndexEntry;
+    private int _references = 1;
+    private Action? _afterLastRelease;
+
+    private LogSegment(IStorage storage, string directory, long baseOffset, IStorageFile log, int indexIntervalBytes)
+    {
+        _storage = storage;
+        Directory = directory;
+        BaseOffset = baseOffset;
+        _log = log;
+        _indexIntervalBytes = indexIntervalBytes;
+        _size = log.Length;
+        NextOffset = baseOffset;
+    }
+
+    public string Directory { get; }
+
+    public long BaseOffset { get; }
+
+    public string LogPath => _log.Path;
+
+    /// <summary>Bytes of whole batches readers may see.</summary>
+    public long Size => Volatile.Read(ref _size);
+
+    /// <summary>One past the last offset of the last batch; the base offset when empty.</summary>
+    public long NextOffset { get; private set; }
+
+    public long MaxTimestamp { get; private set; } = -1;
+
+    /// <summary>The last offset of the batch that holds <see cref="MaxTimestamp"/> (Kafka's v2 shallow offset).</summary>
+    public long OffsetOfMaxTimestamp { get; private set; }
+
+    /// <summary>The timestamp of the first batch appended (Kafka rolls by age from it), or null while empty.</summary>
+    public long? FirstBatchTimestamp { get; private set; }
+
+    public SegmentIndex OffsetIndex { get; private set; } = SegmentIndex.NewOffsetIndex();
+
+    public SegmentIndex TimeIndex { get; private set; } = SegmentIndex.NewTimeIndex();
+
+    public static LogSegment Create(IStorage storage, string directory, long baseOffset, int indexIntervalBytes) =>
+        new(storage, directory, baseOffset, storage.Open(SegmentFiles.Log(directory, baseOffset), create: true), indexIntervalBytes);
+
+    public static LogSegment Open(IStorage storage, string directory, long baseOffset, int indexIntervalBytes) =>
+        new(storage, directory, baseOffset, storage.Open(SegmentFiles.Log(directory, baseOffset), create: false), indexIntervalBytes);
+
+    /// <summary>Appends one whole batch at the end of the file; the caller serialises appends.</summary>
+    public void Append(ReadOnlySpan<byte> batch, long lastOffset, long maxTimestamp)
+    {
+        var position = Size;
+        _log.Write(position, batch);
+        Track(position, batch.Length, lastOffset, maxTimestamp);
+        Volatile.Write(ref _size, position + batch.Length);
+    }
+
+    /// <summary>Records a batch already in the file (found by recovery or the cleaner) in the indexes and counters.</summary>
+    public void Track(long position, int batchBytes, long lastOffset, long maxTimestamp)
+    {
+        if (_bytesSinceIndexEntry > _indexIntervalBytes)
+        {
+            OffsetIndex.Append(lastOffset - BaseOffset, (int)position);
+            TimeIndex.Append(MaxTimestamp, (int)(OffsetOfMaxTimestamp - BaseOffset));
+            _bytesSinceIndexEntry = 0;
+        }
+
+        _bytesSinceIndexEntry += batchBytes;
+        FirstBatchTimestamp ??= maxTimestamp;
+        if (maxTimestamp > MaxTimestamp)
+        {
+            MaxTimestamp = maxTimestamp;
+            OffsetOfMaxTimestamp = lastOffset;
+        }
+
+        NextOffset = lastOffset + 1;
+        if (position + batchBytes > _size)
+        {
+            Volatile.Write(ref _size, position + batchBytes);
+        }
+    }
+
+    /// <summary>Forgets the in-memory indexes before recovery re-tracks every batch.</summary>
+    public void ResetIndexes()
+    {
+        OffsetIndex.Clear();
+        TimeIndex.Clear();
+        _bytesSinceIndexEntry = 0;
+        MaxTimestamp = -1;
+        FirstBatchTimestamp = null;
+        NextOffset = BaseOffset;
+        Volatile.Write(ref _size, 0);
+    }
+
+    /// <summary>Adopts indexes loaded from disk for a segment that needs no recovery.</summary>
+    public void AdoptIndexes(SegmentIndex offsetIndex, SegmentIndex timeIndex, long nextOffset, long maxTimestamp, long offsetOfMaxTimestamp, long? firstBatchTimestamp)
+    {
+        OffsetIndex = offsetIndex;
+        TimeIndex = timeIndex;
+        NextOffset = nextOffset;
+        MaxTimestamp = maxTimestamp;
+        OffsetOfMaxTimestamp = offsetOfMaxTimestamp;
+        FirstBatchTimestamp = firstBatchTimestamp;
+        _bytesSinceIndexEntry = 0;
+    }
+
+    /// <summary>The file position to start scanning from for <paramref name="offset"/> (from the sparse index).</summary>
+    public long PositionFor(long offset) => offset <= BaseOffset ? 0 : OffsetIndex.Floor(offset - BaseOffset, none: 0);
+
+    public int Read(long position, Span<byte> buffer) => _log.Read(position, buffer);
+
+    public IStorageFile File => _log;
+
+    public void Sync() => _log.Sync();
+
+    /// <summary>Cuts the file at <paramref name="position"/> (a batch boundary found by recovery).</summary>
+    public void TruncateTo(long position)
+    {
+        _log.SetLength(position);
+        Volatile.Write(ref _size, Math.Min(Size, position));
+    }
+
+    /// <summary>Writes both index files whole and fsyncs them (when the segment is sealed or the log closes cleanly).</summary>
+    public void WriteIndexes()
+    {
+        SealTimeIndex();
+        WriteIndex(SegmentFiles.Index(Directory, BaseOffset), OffsetIndex);
+        WriteIndex(SegmentFiles.TimeIndex(Directory, BaseOffset), TimeIndex);
+    }
+
+    /// <summary>Adds Kafka's final time-index entry (max timestamp, its offset), as when a segment becomes inactive.</summary>
+    public void SealTimeIndex()
+    {
+        if (MaxTimestamp >= 0)
+        {
+            TimeIndex.Append(MaxTimestamp, (int)(OffsetOfMaxTimestamp - BaseOffset));
+        }
+    }
+
+    public bool TryAcquire()
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _references);
+            if (current == 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _references, current + 1, current) == current)
+            {
+                return true;
+            }
+        }
+    }
+
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0)
+        {
+            _log.Dispose();
+            _afterLastRelease?.Invoke();
+        }
+    }
+
+    /// <summary>Drops the log's own reference; <paramref name="afterLastRelease"/> (e.g. deleting the files) runs once no reader holds the segment.</summary>
+    public void Retire(Action? afterLastRelease)
+    {
+        _afterLastRelease = afterLastRelease;
+        Release();
+    }
+
+    private void WriteIndex(string path, SegmentIndex index)
+    {
+        var bytes = index.Serialize();
+        using var file = _storage.Open(path, create: true);
+        file.SetLength(0);
+        file.Write(0, bytes);
+        file.Sync();
+    }
+}
