@@ -160,10 +160,12 @@ namespace App
                 {
                     return new CartFormatter();
                 }
+
                 if (type == typeof(global::Lib.Inventory.Stock))
                 {
                     return new StockFormatter();
                 }
+
                 return null;
             }
         }
