@@ -147,6 +147,11 @@ internal sealed partial class PartitionLog
     /// </summary>
     private void Recover(long recoveryPoint)
     {
+        if (TryResumeFromSnapshot())
+        {
+            return;
+        }
+
         var segments = Segments.ToList();
         var previousNext = segments[0].BaseOffset;
         for (var s = 0; s < segments.Count; s++)
@@ -156,13 +161,15 @@ internal sealed partial class PartitionLog
             var nextBase = isLast ? long.MaxValue : segments[s + 1].BaseOffset;
             var verify = isLast || nextBase > recoveryPoint;
             segment.ResetIndexes();
-            var (cut, problem) = ScanSegment(segment, ref previousNext, verify, nextBase);
+            var (cut, problem) = ScanSegment(segment, ref previousNext, nextBase);
             if (cut < 0)
             {
                 continue;
             }
 
-            if (!verify)
+            // Offsets below the recovery point were fsynced (a clean close puts it at the log end): damage there,
+            // even in the last segment, is reported rather than cut away. A torn tail after a crash lies beyond it.
+            if (!verify || previousNext < recoveryPoint)
             {
                 throw new CorruptLogException(segment.LogPath, cut, problem);
             }
@@ -179,6 +186,11 @@ internal sealed partial class PartitionLog
 
         Volatile.Write(ref _segments, segments.ToArray());
         _nextOffset = Math.Max(ActiveSegment.NextOffset, ActiveSegment.BaseOffset);
+        if (_nextOffset < recoveryPoint)
+        {
+            throw new CorruptLogException(ActiveSegment.LogPath, ActiveSegment.Size, $"the log ends at offset {_nextOffset}, but offsets below {recoveryPoint} were known durable (a file was cut short or the recovery-point checkpoint is damaged)");
+        }
+
         _syncedOffset = Math.Min(_syncedOffset, _nextOffset);
         RecoveryPoint = _syncedOffset;
         foreach (var segment in segments.Take(segments.Count - 1))
@@ -189,13 +201,68 @@ internal sealed partial class PartitionLog
         _storage.SyncDirectory(Directory);
     }
 
+    /// <summary>
+    /// After a clean close the snapshot describes every segment and the key index exactly, so the log is not read at
+    /// all: only the small index files are loaded. Any mismatch falls back to the full walk.
+    /// </summary>
+    private bool TryResumeFromSnapshot()
+    {
+        var segments = Segments;
+        var states = KeyIndexSnapshot.TryLoad(_storage, Directory, segments, Keys);
+        if (states is null)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < segments.Length; i++)
+        {
+            var segment = segments[i];
+            var state = states[i];
+            var offsetIndex = LoadIndex(SegmentFiles.Index(Directory, segment.BaseOffset), state.OffsetIndexChecksum, sizeof(int), int.MaxValue, (int)Math.Min(state.Size, int.MaxValue));
+            var timeIndex = LoadIndex(SegmentFiles.TimeIndex(Directory, segment.BaseOffset), state.TimeIndexChecksum, sizeof(long), long.MaxValue, int.MaxValue);
+            if (offsetIndex is null || timeIndex is null)
+            {
+                Keys.Clear();
+                return false;
+            }
+
+            segment.AdoptIndexes(offsetIndex, timeIndex, state.NextOffset, state.MaxTimestamp, state.OffsetOfMaxTimestamp, state.FirstBatchTimestamp < 0 ? null : state.FirstBatchTimestamp, state.IsDense);
+        }
+
+        _nextOffset = Math.Max(ActiveSegment.NextOffset, ActiveSegment.BaseOffset);
+        _syncedOffset = _nextOffset;
+        RecoveryPoint = _nextOffset;
+        _storage.SyncDirectory(Directory);
+        return true;
+    }
+
+    /// <summary>Loads an index file whose bytes must have the CRC-32C the snapshot recorded, or returns null.</summary>
+    private SegmentIndex? LoadIndex(string path, uint checksum, int keyBytes, long maxKey, int maxValue)
+    {
+        if (!_storage.FileExists(path))
+        {
+            return null;
+        }
+
+        using var file = _storage.Open(path, create: false);
+        if (file.Length > 64L * 1024 * 1024)
+        {
+            return null;
+        }
+
+        var bytes = new byte[file.Length];
+        return file.Read(0, bytes) == bytes.Length && Crc32C.Compute(bytes) == checksum ? SegmentIndex.TryLoad(bytes, keyBytes, maxKey, maxValue) : null;
+    }
+
     /// <summary>Returns (-1, "") when the whole segment is good, else the position of the first bad byte and why.</summary>
-    private (long Cut, string Problem) ScanSegment(LogSegment segment, ref long previousNext, bool verify, long nextBase)
+    private (long Cut, string Problem) ScanSegment(LogSegment segment, ref long previousNext, long nextBase)
     {
         using var scanner = new BatchScanner(segment.File, 0, segment.File.Length, MaxBatchBytes);
         while (true)
         {
-            var result = scanner.Next(verify);
+            // Every CRC is checked, below the recovery point too: the key index points into these bytes, and point reads
+            // do not re-check a batch's CRC, so a flipped bit in a sealed segment would otherwise be served as data.
+            var result = scanner.Next(verify: true);
             if (result == ScanResult.End)
             {
                 return (-1, "");
@@ -207,7 +274,9 @@ internal sealed partial class PartitionLog
             }
 
             var batch = new RecordBatch(scanner.Current);
-            if (batch.BaseOffset < previousNext || batch.BaseOffset < segment.BaseOffset || batch.LastOffset - segment.BaseOffset > int.MaxValue
+            // The last segment is never cleaned, so its offsets are dense: a jump means a damaged base offset (outside the CRC).
+            var last = nextBase == long.MaxValue;
+            if (batch.BaseOffset < previousNext || batch.BaseOffset < segment.BaseOffset || (last && batch.BaseOffset != Math.Max(previousNext, segment.BaseOffset)) || batch.LastOffset - segment.BaseOffset > int.MaxValue
                 || batch.LastOffset >= nextBase || batch.LastOffset < batch.BaseOffset)
             {
                 return (scanner.Position, $"batch offsets {batch.BaseOffset}..{batch.LastOffset} are out of order (expected at least {previousNext}, below {nextBase})");
@@ -222,7 +291,7 @@ internal sealed partial class PartitionLog
                 return (scanner.Position, e.Message);
             }
 
-            segment.Track(scanner.Position, batch.SizeInBytes, batch.LastOffset, batch.MaxTimestamp);
+            segment.Track(scanner.Position, batch.SizeInBytes, batch.BaseOffset, batch.LastOffset, batch.MaxTimestamp);
             previousNext = batch.NextOffset;
         }
     }
@@ -233,12 +302,12 @@ internal sealed partial class PartitionLog
         _keyUpdates.Clear();
         foreach (var record in batch)
         {
-            _keyUpdates.Add(new KeyUpdate(KeyIndex.Hash(record.Key), record.Offset, (int)batchPosition + record.PositionInBatch, record.IsTombstone ? -1 : record.SizeInBytes));
+            _keyUpdates.Add(new KeyUpdate(KeyIndex.Hash(record.Key), KeyLocation.Of(batch, record, batchPosition)));
         }
 
         foreach (var u in _keyUpdates)
         {
-            Keys.Set(u.Hash, new KeyLocation(u.Offset, u.Position, u.Size));
+            Keys.Set(u.Hash, u.Location);
         }
     }
 
