@@ -22,6 +22,9 @@ internal sealed partial class PartitionLog : IDisposable
     /// <summary>A group commit splits into batches of at most this size (Kafka's default max.message.bytes is 1 MiB).</summary>
     private const int TargetBatchBytes = 1024 * 1024;
 
+    /// <summary>How many times a writer takes in late arrivals before its fsync; bounds the wait of the first caller.</summary>
+    private const int MaxGathersPerFsync = 4;
+
     private readonly StateLogOptions _options;
     private readonly IStorage _storage;
     private readonly object _writeLock = new();
@@ -304,35 +307,26 @@ internal sealed partial class PartitionLog : IDisposable
         _keyUpdates.Clear();
         try
         {
-            var i = 0;
-            while (i < round.Count)
+            WriteRecords(round, 0, now);
+            if (_options.Durability == Durability.Fsync)
             {
-                _builder.Reset(_nextOffset, now);
-                var first = i;
-                while (i < round.Count && (i == first || _builder.SizeInBytes < TargetBatchBytes))
+                // Appends that arrived while this round was being written share its fsync.
+                for (var gathered = 0; gathered < MaxGathersPerFsync; gathered++)
                 {
-                    var p = round[i];
-                    var position = _builder.Append(_nextOffset + (i - first), now, p.Key.Span, p.Value.GetValueOrDefault().Span, p.Value is null);
-                    _keyUpdates.Add(new KeyUpdate(KeyIndex.Hash(p.Key.Span), _nextOffset + (i - first), position, p.Value is null ? -1 : _builder.SizeInBytes - position));
-                    i++;
-                }
+                    var start = round.Count;
+                    lock (_queueLock)
+                    {
+                        if (_queue.Count == 0)
+                        {
+                            break;
+                        }
 
-                var batch = _builder.Finish();
-                if (ActiveSegment.Size > 0 && ActiveSegment.Size + batch.Length > Config.SegmentBytes)
-                {
-                    RollLocked();
-                }
+                        round.AddRange(_queue);
+                        _queue.Clear();
+                    }
 
-                var segment = ActiveSegment;
-                var batchPosition = segment.Size;
-                segment.Append(batch, _builder.LastOffset, _builder.MaxTimestamp);
-                for (var k = first; k < i; k++)
-                {
-                    var u = _keyUpdates[k];
-                    _keyUpdates[k] = u with { Position = (int)batchPosition + u.Position };
+                    WriteRecords(round, start, now);
                 }
-
-                Volatile.Write(ref _nextOffset, _builder.LastOffset + 1);
             }
 
             _options.CrashPoints.Hit("Log.AfterWrite");
@@ -374,6 +368,41 @@ internal sealed partial class PartitionLog : IDisposable
         }
 
         Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
+    }
+
+    /// <summary>Encodes <paramref name="round"/> from <paramref name="start"/> on into batches and appends them, rolling as needed.</summary>
+    private void WriteRecords(List<PendingAppend> round, int start, long now)
+    {
+        var i = start;
+        while (i < round.Count)
+        {
+            _builder.Reset(_nextOffset, now);
+            var first = i;
+            while (i < round.Count && (i == first || _builder.SizeInBytes < TargetBatchBytes))
+            {
+                var p = round[i];
+                var position = _builder.Append(_nextOffset + (i - first), now, p.Key.Span, p.Value.GetValueOrDefault().Span, p.Value is null);
+                _keyUpdates.Add(new KeyUpdate(KeyIndex.Hash(p.Key.Span), _nextOffset + (i - first), position, p.Value is null ? -1 : _builder.SizeInBytes - position));
+                i++;
+            }
+
+            var batch = _builder.Finish();
+            if (ActiveSegment.Size > 0 && ActiveSegment.Size + batch.Length > Config.SegmentBytes)
+            {
+                RollLocked();
+            }
+
+            var segment = ActiveSegment;
+            var batchPosition = segment.Size;
+            segment.Append(batch, _builder.LastOffset, _builder.MaxTimestamp);
+            for (var k = first; k < i; k++)
+            {
+                var u = _keyUpdates[k];
+                _keyUpdates[k] = u with { Position = (int)batchPosition + u.Position };
+            }
+
+            Volatile.Write(ref _nextOffset, _builder.LastOffset + 1);
+        }
     }
 
     /// <summary>A write failed (a full disk, say): cut the files back so nothing of this round stays, and fail the round.</summary>
