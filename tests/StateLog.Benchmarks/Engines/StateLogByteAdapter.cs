@@ -14,7 +14,6 @@ namespace StateLog.Benchmarks.Engines;
 internal sealed class StateLogByteAdapter : IEngineAdapter
 {
     private const string Topic = "bench";
-    private const int MaxCompactionPasses = 4;
 
     private ValueTask<RecordPosition>[] _pending = [];
     private StateLogEngine? _engine;
@@ -24,12 +23,7 @@ internal sealed class StateLogByteAdapter : IEngineAdapter
 
     public ValueTask OpenAsync(string directory)
     {
-        _engine = StateLogEngine.Open(new StateLogOptions
-        {
-            DataDirectory = directory,
-            Durability = Durability.Buffered,
-            EnableCleaner = false,
-        });
+        _engine = StateLogSetup.Open(directory);
         _topic = _engine.GetTopic(Topic, 1);
         return ValueTask.CompletedTask;
     }
@@ -60,19 +54,7 @@ internal sealed class StateLogByteAdapter : IEngineAdapter
 
     public ValueTask SyncAsync() => Log.FlushAsync();
 
-    public async ValueTask CompactAsync()
-    {
-        for (var pass = 0; pass < MaxCompactionPasses; pass++)
-        {
-            var result = await Log.CompactAsync();
-            if (result.PartitionsCleaned == 0 || result.RecordsAfter == result.RecordsBefore)
-            {
-                break;
-            }
-        }
-
-        await Log.FlushAsync();
-    }
+    public ValueTask CompactAsync() => StateLogSetup.CompactAsync(() => Log.CompactAsync(), () => Log.FlushAsync());
 
     public async ValueTask ScanAsync(IScanSink sink)
     {
