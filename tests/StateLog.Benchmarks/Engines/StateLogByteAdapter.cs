@@ -15,7 +15,7 @@ internal sealed class StateLogByteAdapter : IEngineAdapter
 {
     private const string Topic = "bench";
 
-    private ValueTask<RecordPosition>[] _pending = [];
+    private readonly AppendBatch _batch = new();
     private StateLogEngine? _engine;
     private TopicLog? _topic;
 
@@ -28,28 +28,10 @@ internal sealed class StateLogByteAdapter : IEngineAdapter
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask WriteAsync(Workload workload, int start, int count, bool sync)
+    public ValueTask WriteAsync(Workload workload, int start, int count, bool sync)
     {
         var topic = Log;
-        if (_pending.Length < count)
-        {
-            _pending = new ValueTask<RecordPosition>[count];
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            _pending[i] = topic.PutAsync(workload.UpdateKey(start + i), workload.UpdateValue(start + i));
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            await _pending[i];
-        }
-
-        if (sync)
-        {
-            await topic.FlushAsync();
-        }
+        return _batch.WriteAsync(count, i => topic.PutAsync(workload.UpdateKey(start + i), workload.UpdateValue(start + i)), sync ? () => topic.FlushAsync() : null);
     }
 
     public ValueTask SyncAsync() => Log.FlushAsync();

@@ -14,7 +14,7 @@ namespace StateLog.Benchmarks.Engines;
 /// </summary>
 internal sealed class StateLogTypedAdapter : IEngineAdapter
 {
-    private ValueTask<RecordPosition>[] _pending = [];
+    private readonly AppendBatch _batch = new();
     private string[] _keyTexts = [];
     private byte[] _keyBuffer = new byte[64];
     private StateLogEngine? _engine;
@@ -29,7 +29,7 @@ internal sealed class StateLogTypedAdapter : IEngineAdapter
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask WriteAsync(Workload workload, int start, int count, bool sync)
+    public ValueTask WriteAsync(Workload workload, int start, int count, bool sync)
     {
         var topic = Topic;
         if (_keyTexts.Length != workload.Parameters.Keys)
@@ -41,25 +41,10 @@ internal sealed class StateLogTypedAdapter : IEngineAdapter
             }
         }
 
-        if (_pending.Length < count)
-        {
-            _pending = new ValueTask<RecordPosition>[count];
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            _pending[i] = topic.PutAsync(new BenchUser(_keyTexts[workload.UpdateKeyId(start + i)], workload.UpdateValue(start + i).ToArray()));
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            await _pending[i];
-        }
-
-        if (sync)
-        {
-            await topic.FlushAsync();
-        }
+        return _batch.WriteAsync(
+            count,
+            i => topic.PutAsync(new BenchUser(_keyTexts[workload.UpdateKeyId(start + i)], workload.UpdateValue(start + i).ToArray())),
+            sync ? () => topic.FlushAsync() : null);
     }
 
     public ValueTask SyncAsync() => Topic.FlushAsync();
