@@ -112,7 +112,9 @@ internal sealed partial class PartitionLog : IDisposable
 
         if (lead)
         {
-            WriteLoop(onCallerThread: true);
+            // The writer runs on the thread pool, never on the caller's thread: appends issued while it writes (by
+            // other callers, or by one caller that does not await each) pile up and go out together in the next round.
+            ThreadPool.UnsafeQueueUserWorkItem(static log => log.WriteLoop(), this, preferLocal: false);
         }
 
         return pending.Completion.Task;
@@ -251,12 +253,8 @@ internal sealed partial class PartitionLog : IDisposable
         }
     }
 
-    /// <summary>
-    /// Writes rounds until the queue is empty. The caller that found no writer runs one round on its own thread (no
-    /// hop for a lone writer); if more arrived meanwhile, the rest moves to the thread pool so that no caller is held
-    /// hostage by others' appends.
-    /// </summary>
-    private void WriteLoop(bool onCallerThread)
+    /// <summary>Writes rounds until the queue is empty.</summary>
+    private void WriteLoop()
     {
         while (true)
         {
@@ -283,11 +281,6 @@ internal sealed partial class PartitionLog : IDisposable
             lock (_queueLock)
             {
                 _spare = round;
-                if (onCallerThread && _queue.Count > 0)
-                {
-                    ThreadPool.UnsafeQueueUserWorkItem(static log => log.WriteLoop(onCallerThread: false), this, preferLocal: false);
-                    return;
-                }
             }
         }
     }
