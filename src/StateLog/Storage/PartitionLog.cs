@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
 using StateLog.Configuration;
 using StateLog.Storage.IO;
 using StateLog.Storage.Records;
@@ -91,7 +93,7 @@ internal sealed partial class PartitionLog : IDisposable
     public Exception? Failure => _failure;
 
     /// <summary>Appends one record (a tombstone when <paramref name="value"/> is null) and returns its offset once acknowledged.</summary>
-    public Task<long> AppendAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value)
+    public ValueTask<RecordPosition> AppendAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value)
     {
         var size = BatchLayout.HeaderSize + RecordBatchBuilder.SizeOfRecord(0, 0, key.Length, value?.Length ?? -1, default, 0);
         if (size > Config.MaxRecordBytes)
@@ -99,7 +101,7 @@ internal sealed partial class PartitionLog : IDisposable
             throw new RecordTooLargeException(Topic, size, Config.MaxRecordBytes);
         }
 
-        var pending = new PendingAppend(key, value);
+        var pending = PendingAppend.Rent(this, key, value);
         bool lead;
         lock (_queueLock)
         {
@@ -117,7 +119,7 @@ internal sealed partial class PartitionLog : IDisposable
             ThreadPool.UnsafeQueueUserWorkItem(static log => log.WriteLoop(), this, preferLocal: false);
         }
 
-        return pending.Completion.Task;
+        return pending.AsValueTask();
     }
 
     /// <summary>Makes every record appended so far durable. A no-op when nothing is unsynced.</summary>
@@ -220,6 +222,12 @@ internal sealed partial class PartitionLog : IDisposable
                 active.Sync();
                 active.WriteIndexes();
                 AdvanceSynced(LogEndOffset);
+                lock (Keys.Gate)
+                {
+                    KeyIndexSnapshot.Write(_storage, Directory, LogEndOffset, Segments, Keys);
+                }
+
+                _storage.SyncDirectory(Directory);
             }
 
             foreach (var segment in Segments)
@@ -357,7 +365,7 @@ internal sealed partial class PartitionLog : IDisposable
 
         for (var k = 0; k < round.Count; k++)
         {
-            round[k].Completion.TrySetResult(offsetBefore + k);
+            round[k].Complete(offsetBefore + k);
         }
 
         Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
@@ -423,7 +431,7 @@ internal sealed partial class PartitionLog : IDisposable
     {
         foreach (var p in round)
         {
-            p.Completion.TrySetException(e);
+            p.Fail(e);
         }
     }
 
@@ -435,12 +443,25 @@ internal sealed partial class PartitionLog : IDisposable
             return;
         }
 
-        old.Sync();
-        Interlocked.Increment(ref _fsyncCount);
-        old.WriteIndexes();
-        _options.CrashPoints.Hit("Log.BeforeRoll");
-        var segment = LogSegment.Create(_storage, Directory, _nextOffset, Config.IndexIntervalBytes);
-        _storage.SyncDirectory(Directory);
+        LogSegment segment;
+        try
+        {
+            old.Sync();
+            Interlocked.Increment(ref _fsyncCount);
+            old.WriteIndexes();
+            _options.CrashPoints.Hit("Log.BeforeRoll");
+            segment = LogSegment.Create(_storage, Directory, _nextOffset, Config.IndexIntervalBytes);
+            _storage.SyncDirectory(Directory);
+        }
+        catch (IOException e)
+        {
+            // A failed fsync, or a new segment file left behind whose folder entry is not durable: appending on into the
+            // old segment would put offsets on disk that the next segment's name claims (recovery then finds them out of
+            // order), so the partition fails until it is reopened.
+            Fail(e);
+            throw;
+        }
+
         lock (Keys.Gate)
         {
             Volatile.Write(ref _segments, [.. Segments, segment]);
@@ -450,13 +471,59 @@ internal sealed partial class PartitionLog : IDisposable
         RecoveryPoint = Math.Max(RecoveryPoint, segment.BaseOffset);
     }
 
-    private sealed class PendingAppend(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value)
+    /// <summary>
+    /// One queued append and the completion its caller awaits. Pooled (a <see cref="IValueTaskSource{TResult}"/> reset
+    /// after its result is read), so an append allocates nothing of its own on the hot path.
+    /// </summary>
+    private sealed class PendingAppend : IValueTaskSource<RecordPosition>
     {
-        public ReadOnlyMemory<byte> Key { get; } = key;
+        private const int MaxPooled = 4096;
+        private static readonly ConcurrentQueue<PendingAppend> Pool = new();
+        private ManualResetValueTaskSourceCore<RecordPosition> _core = new() { RunContinuationsAsynchronously = true };
+        private PartitionLog? _log;
 
-        public ReadOnlyMemory<byte>? Value { get; } = value;
+        public ReadOnlyMemory<byte> Key { get; private set; }
 
-        public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public ReadOnlyMemory<byte>? Value { get; private set; }
+
+        public static PendingAppend Rent(PartitionLog log, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value)
+        {
+            var pending = Pool.TryDequeue(out var pooled) ? pooled : new PendingAppend();
+            pending._log = log;
+            pending.Key = key;
+            pending.Value = value;
+            return pending;
+        }
+
+        public ValueTask<RecordPosition> AsValueTask() => new(this, _core.Version);
+
+        public void Complete(long offset) => _core.SetResult(new RecordPosition(_log!.Topic, _log.Partition, offset));
+
+        public void Fail(Exception e) => _core.SetException(e);
+
+        public RecordPosition GetResult(short token)
+        {
+            try
+            {
+                return _core.GetResult(token);
+            }
+            finally
+            {
+                _core.Reset();
+                _log = null;
+                Key = default;
+                Value = null;
+                if (Pool.Count < MaxPooled)
+                {
+                    Pool.Enqueue(this);
+                }
+            }
+        }
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
     }
 
     private readonly record struct KeyUpdate(UInt128 Hash, long Offset, int Position, int Size);

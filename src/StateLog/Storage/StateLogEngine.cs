@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using StateLog.Compaction;
 using StateLog.Configuration;
 using StateLog.Storage;
 using StateLog.Storage.Checkpoints;
@@ -43,6 +44,7 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
         _directoryLock = directoryLock;
         _recordedPartitions = recordedPartitions;
         _recoveryPoints = recoveryPoints;
+        Cleaner = new LogCleaner(options, dataDirectory, Partitions);
         var period = options.Durability == Durability.Buffered ? Min(options.FlushInterval, TimeSpan.FromSeconds(1)) : TimeSpan.FromSeconds(1);
         _maintenance = options.TimeProvider.CreateTimer(static e => ((StateLogEngine)e!).RunMaintenance(), this, period, period);
     }
@@ -98,9 +100,15 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
                 {
                     engine.OpenTopic(topic, partitions);
                 }
+
+                if (options.EnableCleaner)
+                {
+                    engine.Cleaner.Start();
+                }
             }
             catch
             {
+                engine.Cleaner.Dispose();
                 engine.CloseAll(clean: false);
                 throw;
             }
@@ -118,6 +126,9 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
     public string DataDirectory { get; }
 
     internal StateLogOptions Options => _options;
+
+    /// <summary>The log cleaner: the background task and <c>CompactAsync</c>'s passes.</summary>
+    internal LogCleaner Cleaner { get; }
 
     /// <summary>Opens or creates a topic.</summary>
     /// <param name="name">The topic name (Kafka's rule).</param>
@@ -197,6 +208,7 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
         }
 
         _maintenance.Dispose();
+        Cleaner.Dispose();
         _maintenanceGate.Wait();
         try
         {
@@ -242,6 +254,11 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
             }
 
             throw;
+        }
+
+        foreach (var log in logs)
+        {
+            Cleaner.Attach(log);
         }
 
         var topic = new TopicLog(this, name, logs);

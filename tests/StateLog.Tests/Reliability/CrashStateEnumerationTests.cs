@@ -63,7 +63,7 @@ public sealed class CrashStateEnumerationTests(ITestOutputHelper output)
         var workload = new Workload(machine, new Random(WorkloadSeed));
         try
         {
-            workload.Open();
+            await workload.OpenAsync();
         }
         catch (Exception e) when (e is System.IO.IOException or StateLogException)
         {

@@ -60,6 +60,14 @@ internal sealed class LogSegment
     public static LogSegment Open(IStorage storage, string directory, long baseOffset, int indexIntervalBytes) =>
         new(storage, directory, baseOffset, storage.Open(SegmentFiles.Log(directory, baseOffset), create: false), indexIntervalBytes);
 
+    /// <summary>Creates the cleaner's output segment as <c>&lt;base&gt;.log.cleaned</c>, emptying a stale one; the swap gives it its final name.</summary>
+    public static LogSegment CreateCleaned(IStorage storage, string directory, long baseOffset, int indexIntervalBytes)
+    {
+        var file = storage.Open(SegmentFiles.Log(directory, baseOffset) + SegmentFiles.CleanedSuffix, create: true);
+        file.SetLength(0);
+        return new(storage, directory, baseOffset, file, indexIntervalBytes);
+    }
+
     /// <summary>Appends one whole batch at the end of the file; the caller serialises appends.</summary>
     public void Append(ReadOnlySpan<byte> batch, long lastOffset, long maxTimestamp)
     {

@@ -22,18 +22,10 @@ public sealed partial class StateLogEngine
         ObjectDisposedException.ThrowIf(_disposed, this);
         var problems = new List<string>();
         var checkpointPath = Path.Combine(DataDirectory, RecoveryPointFileName);
+        // The recovery-point checkpoint is advisory (a malformed one, or entries for unknown partitions, only cost a full recovery); its offsets must fit the log.
         var checkpoint = OffsetCheckpoint.Read(_storage, checkpointPath);
-        if (checkpoint.Count == 0 && _storage.FileExists(checkpointPath) && CheckpointFile.Read(_storage, checkpointPath) is null)
-        {
-            problems.Add($"{checkpointPath}: not a well-formed checkpoint file");
-        }
 
         var partitions = Partitions().ToList();
-        foreach (var entry in checkpoint.Keys.Where(k => !partitions.Any(p => p.Topic == k.Topic && p.Partition == k.Partition)))
-        {
-            problems.Add($"{checkpointPath}: names {entry.Topic}-{entry.Partition}, which is not an open partition");
-        }
-
         var recorded = ReadRecordedPartitions(_storage, DataDirectory);
         foreach (var topic in TopicNames.Where(t => !recorded.ContainsKey(t)))
         {

@@ -25,24 +25,51 @@ internal sealed class Workload(SimulatedDisk machine, Random random, string topi
     /// <summary>Appends that failed with an exception (expected once a fault or freeze is injected).</summary>
     public int FailedAppends { get; private set; }
 
-    public void Open()
+    private readonly System.Collections.Generic.HashSet<int> _failedPartitions = new();
+
+    /// <summary>Go on after a failed step (D7) instead of stopping at the first one.</summary>
+    public bool ContinueAfterFailure { get; init; }
+
+    /// <summary>Appends refused by a partition in its failed state.</summary>
+    public int Refused { get; private set; }
+
+    /// <summary>Opens the engine and checks what it recovered against the oracle (problems go to <see cref="Problems"/>).</summary>
+    public async Task OpenAsync()
     {
-        Engine = machine.Open();
-        Topic = Engine.GetTopic(topicName, partitions);
+        Engine = null;
+        var engine = machine.Open();
+        try
+        {
+            Topic = engine.GetTopic(topicName, partitions);
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+
+        Engine = engine;
+        _failedPartitions.Clear();
+        Problems.AddRange(await Oracle.CheckAndAdoptAsync(Topic));
     }
 
     /// <summary>Runs up to <paramref name="steps"/> steps; stops at the first storage failure and returns false then.</summary>
     public async Task<bool> RunAsync(int steps)
     {
+        var ok = true;
         for (var i = 0; i < steps; i++)
         {
             if (!await StepAsync())
             {
-                return false;
+                ok = false;
+                if (!ContinueAfterFailure)
+                {
+                    break;
+                }
             }
         }
 
-        return true;
+        return ok;
     }
 
     private async Task<bool> StepAsync()
@@ -50,6 +77,11 @@ internal sealed class Workload(SimulatedDisk machine, Random random, string topi
         var roll = random.Next(100);
         try
         {
+            if (Engine is null)
+            {
+                await OpenAsync();
+            }
+
             switch (roll)
             {
                 case < 80:
@@ -61,13 +93,20 @@ internal sealed class Workload(SimulatedDisk machine, Random random, string topi
                     await Engine!.FlushAsync();
                     return true;
                 default:
-                    Engine!.Dispose();
-                    Open();
+                    var engine = Engine!;
+                    Engine = null;
+                    engine.Dispose();
+                    await OpenAsync();
                     return true;
             }
         }
         catch (Exception e) when (e is System.IO.IOException or StateLogException)
         {
+            if (e is PartitionFailedException failed)
+            {
+                _failedPartitions.Add(failed.Partition);
+            }
+
             FailedAppends++;
             return false;
         }
@@ -84,12 +123,30 @@ internal sealed class Workload(SimulatedDisk machine, Random random, string topi
         {
             position = value is null ? await Topic.DeleteAsync(LogOracle.Bytes(key)) : await Topic.PutAsync(LogOracle.Bytes(key), LogOracle.Bytes(value));
         }
-        catch (StateLogException e) when (e is not PartitionFailedException && e.InnerException is System.IO.IOException)
+        catch (PartitionFailedException)
+        {
+            // The first failure may have left the write on disk unsynced (a failed fsync); later ones were refused
+            // before any byte was written, so they must never appear.
+            if (!_failedPartitions.Add(partition))
+            {
+                Oracle.Forget(partition, slot);
+                Refused++;
+            }
+
+            FailedAppends++;
+            return false;
+        }
+        catch (StateLogException e) when (e.InnerException is System.IO.IOException)
         {
             // The engine undid the write: nothing of it may ever appear.
             Oracle.Forget(partition, slot);
             FailedAppends++;
             return false;
+        }
+
+        if (_failedPartitions.Contains(partition))
+        {
+            Problems.Add($"partition {partition}: offset {position.Offset} was acknowledged after the partition failed");
         }
 
         if (Oracle.Acked(partition, slot, position.Offset) is { } problem)

@@ -1,0 +1,129 @@
+using System;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace StateLog.Tests.Compaction;
+
+/// <summary>CompactAsync (DESIGN §4): lag and retention honoured, its result, the throttle, and passes in proportion to the dirty data.</summary>
+public sealed class CompactAsyncTests
+{
+    [Fact]
+    public async Task CompactAsync_HonoursMinCompactionLag()
+    {
+        using var h = new CompactionHarness(o => o.MinCompactionLag = TimeSpan.FromHours(1));
+        for (var i = 0; i < 5; i++)
+        {
+            await h.Put("a", $"v{i}");
+        }
+
+        var early = await h.Topic.CompactAsync();
+        Assert.Equal(0, early.PartitionsCleaned);
+        Assert.Equal(5, h.Read().Count);
+
+        h.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMilliseconds(1));
+        var late = await h.Topic.CompactAsync();
+        Assert.Equal(1, late.PartitionsCleaned);
+        Assert.Equal(["4:a=v4"], h.Read().Select(r => r.ToString()));
+    }
+
+    [Fact]
+    public async Task CompactAsync_ReportsTombstonesRemovedAfterRetention()
+    {
+        using var h = new CompactionHarness(o => o.DeleteRetention = TimeSpan.FromMinutes(10));
+        await h.Put("a", "1");
+        await h.Put("a", null);
+        await h.Put("b", "1");
+        var first = await h.Topic.CompactAsync();
+        Assert.Equal(0, first.TombstonesRemoved);
+        Assert.Equal(3, first.RecordsBefore);
+        Assert.Equal(2, first.RecordsAfter);
+
+        h.Time.Advance(TimeSpan.FromMinutes(10));
+        var second = await h.Topic.CompactAsync();
+        Assert.Equal(1, second.TombstonesRemoved);
+        Assert.Equal(["2:b=1"], h.Read().Select(r => r.ToString()));
+        Assert.Null(await h.Topic.GetAsync(CompactionHarness.B("a")));
+        Assert.Equal(1, h.Topic.GetStats().Partitions[0].LiveKeys);
+    }
+
+    [Fact]
+    public async Task CompactAsync_Throttled_SleepsOnTheTimeProvider()
+    {
+        const long rate = 4096;
+        using var h = new CompactionHarness(o => o.CleanerMaxBytesPerSecond = rate);
+        await h.FillSegments(8, i => ($"k{i % 5}", $"value-{i}"));
+
+        var compaction = Task.Run(async () => await h.Topic.CompactAsync());
+        await Task.Delay(200);
+        Assert.False(compaction.IsCompleted); // blocked until the fake clock moves
+        var advanced = TimeSpan.Zero;
+        while (!compaction.IsCompleted)
+        {
+            h.Time.Advance(TimeSpan.FromMilliseconds(100));
+            advanced += TimeSpan.FromMilliseconds(100);
+            await Task.Delay(2);
+        }
+
+        var result = await compaction;
+        var io = result.BytesBefore * 2 + result.BytesAfter; // the map build and the rewrite read, then the write
+        Assert.True(h.Engine.Cleaner.Throttler.Slept >= TimeSpan.FromSeconds((io - rate * 0.3) / rate) - TimeSpan.FromSeconds(1), $"slept {h.Engine.Cleaner.Throttler.Slept} for {io} bytes");
+        Assert.True(advanced >= h.Engine.Cleaner.Throttler.Slept - TimeSpan.FromMilliseconds(100));
+        Assert.Equal(5, h.Read().Count);
+    }
+
+    [Fact]
+    public async Task Pass_CostsInProportionToDirtyData_WhenNoCleanSegmentHoldsAShadowedKey()
+    {
+        using var h = new CompactionHarness();
+        await h.FillSegments(21, i => ($"k{i}", "v")); // unique keys: 20 closed segments
+        await h.Topic.CompactAsync();
+        var clean = h.Log.Segments[..^1];
+        var cleanBytes = clean.Sum(s => s.Size);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await h.Put($"new{i}", "v"); // dirty, shadowing nothing
+        }
+
+        var dirtyBytes = h.Log.ActiveSegment.Size;
+        var result = await h.Topic.CompactAsync();
+        Assert.Equal(dirtyBytes, result.BytesBefore);
+        Assert.All(clean, s => Assert.Contains(s, h.Log.Segments)); // the very same segment objects: untouched
+
+        // Shadow one key of one clean segment: only that segment (and the dirty one) is rewritten.
+        var victim = clean[7];
+        var victimKey = h.Read().First(r => r.Offset >= victim.BaseOffset && r.Offset < victim.NextOffset).Key;
+        await h.Put(victimKey, "newer");
+        var second = await h.Topic.CompactAsync();
+        Assert.Equal(victim.Size + h.Log.Segments[^2].Size, second.BytesBefore);
+        Assert.DoesNotContain(victim, h.Log.Segments);
+        Assert.All(clean.Where(s => s != victim), s => Assert.Contains(s, h.Log.Segments));
+        Assert.True(second.BytesBefore < cleanBytes / 5);
+
+        // After a reopen the clean segments are summarised once (read) but still not rewritten.
+        h.Reopen();
+        var bases = h.Log.Segments.Select(s => s.BaseOffset).ToArray();
+        await h.Put("another", "v");
+        var third = await h.Topic.CompactAsync();
+        Assert.Equal(bases[..^1], h.Log.Segments.Select(s => s.BaseOffset).Take(bases.Length - 1));
+        Assert.True(third.BytesBefore < cleanBytes / 5);
+        Assert.Equal("newer", System.Text.Encoding.UTF8.GetString((await h.Topic.GetAsync(CompactionHarness.B(victimKey)))!));
+    }
+
+    [Fact]
+    public async Task Dispose_CancelsPassInProgress_LeavingNoCleanedFiles()
+    {
+        using var h = new CompactionHarness(o => o.CleanerMaxBytesPerSecond = 1024);
+        await h.FillSegments(6, i => ($"k{i % 5}", $"value-{i}"));
+        var compaction = Task.Run(async () => await h.Topic.CompactAsync());
+        await Task.Delay(100); // the throttle holds the pass mid-way (the fake clock never moves)
+
+        h.Engine.Dispose();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => compaction);
+        Assert.Empty(System.IO.Directory.EnumerateFiles(h.PartitionDirectory(), "*.cleaned"));
+        h.Open();
+        Assert.Equal(5, h.Read().Select(r => r.Key).Distinct().Count());
+    }
+}
