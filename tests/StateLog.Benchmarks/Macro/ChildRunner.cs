@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Text.Json;
 using System.Threading.Tasks;
@@ -25,18 +24,18 @@ internal static class ChildRunner
             var baseline = SystemProbe.WorkingSet();
             phase = "ingest with a sync every batch";
             var batchedDirectory = Path.Combine(workDirectory, "batched");
-            var (batched, batchedSeconds) = await IngestAsync(engine, workload, batchedDirectory, syncEveryBatch: true);
+            var (batched, batchedTime) = await IngestAsync(engine, workload, batchedDirectory, syncEveryBatch: true);
             await batched.DisposeAsync();
             TryDelete(batchedDirectory);
             SystemProbe.SyncFileSystems();
 
             phase = "buffered ingest";
             var directory = Path.Combine(workDirectory, "buffered");
-            var (engineInstance, bufferedSeconds) = await IngestAsync(engine, workload, directory, syncEveryBatch: false);
+            var (engineInstance, bufferedTime) = await IngestAsync(engine, workload, directory, syncEveryBatch: false);
             var diskBefore = SystemProbe.DirectoryBytes(directory);
 
             phase = "compaction";
-            var (compactSeconds, compactionUnavailable) = await CompactAsync(engineInstance);
+            var (compactTime, compactionUnavailable) = await CompactAsync(engineInstance);
             await engineInstance.DisposeAsync();
             var diskAfter = SystemProbe.DirectoryBytes(directory);
 
@@ -44,22 +43,22 @@ internal static class ChildRunner
             var cold = SystemProbe.TryDropPageCache();
             var reopened = engine.Create();
             var readBefore = SystemProbe.ReadBytes();
-            var watch = Stopwatch.StartNew();
+            var timer = PhaseTimer.Start();
             await reopened.OpenAsync(directory);
-            var reopenSeconds = watch.Elapsed.TotalSeconds;
+            var reopenTime = timer.Stop();
             var reopenRead = SystemProbe.ReadBytes() - readBefore;
 
             phase = "full scan";
             var checker = new ScanChecker(workload);
-            watch.Restart();
+            timer = PhaseTimer.Start();
             await reopened.ScanAsync(checker);
-            var scanSeconds = watch.Elapsed.TotalSeconds;
+            var scanTime = timer.Stop();
             checker.Verify();
 
             phase = "point reads";
-            watch.Restart();
+            timer = PhaseTimer.Start();
             await PointReadsAsync(reopened, workload);
-            var readSeconds = watch.Elapsed.TotalSeconds;
+            var readTime = timer.Stop();
             await reopened.DisposeAsync();
 
             report = new EngineReport
@@ -69,19 +68,24 @@ internal static class ChildRunner
                 Configuration = reopened.Configuration,
                 Records = workload.UpdateCount,
                 PayloadBytes = workload.PayloadBytes,
-                IngestBatchedSeconds = batchedSeconds,
-                IngestBufferedSeconds = bufferedSeconds,
-                CompactSeconds = compactSeconds,
+                IngestBatchedSeconds = batchedTime.Seconds,
+                IngestBatchedCpuSeconds = batchedTime.CpuSeconds,
+                IngestBufferedSeconds = bufferedTime.Seconds,
+                IngestBufferedCpuSeconds = bufferedTime.CpuSeconds,
+                CompactSeconds = compactTime.Seconds,
+                CompactCpuSeconds = compactTime.CpuSeconds,
                 CompactionUnavailable = compactionUnavailable,
                 DiskBytesBeforeCompact = diskBefore,
                 DiskBytesAfterCompact = diskAfter,
                 LiveBytes = workload.LiveBytes,
                 ColdReopen = cold,
-                ReopenSeconds = reopenSeconds,
+                ReopenSeconds = reopenTime.Seconds,
+                ReopenScanCpuSeconds = reopenTime.CpuSeconds + scanTime.CpuSeconds,
                 ReopenReadBytes = reopenRead,
-                ScanSeconds = scanSeconds,
+                ScanSeconds = scanTime.Seconds,
                 PointReads = workload.ReadCount,
-                PointReadSeconds = readSeconds,
+                PointReadSeconds = readTime.Seconds,
+                PointReadCpuSeconds = readTime.CpuSeconds,
                 PeakWorkingSetBytes = SystemProbe.PeakWorkingSet(),
                 HarnessWorkingSetBytes = baseline,
             };
@@ -101,14 +105,14 @@ internal static class ChildRunner
     }
 
     /// <summary>Writes every update into a fresh store; returns the store, still open, and the seconds until the data was durable.</summary>
-    private static async Task<(IEngineAdapter Adapter, double Seconds)> IngestAsync(EngineEntry engine, Workload workload, string directory, bool syncEveryBatch)
+    private static async Task<(IEngineAdapter Adapter, (double Seconds, double CpuSeconds) Time)> IngestAsync(EngineEntry engine, Workload workload, string directory, bool syncEveryBatch)
     {
         TryDelete(directory);
         Directory.CreateDirectory(directory);
         var adapter = engine.Create();
         await adapter.OpenAsync(directory);
         var batch = workload.Parameters.BatchSize;
-        var watch = Stopwatch.StartNew();
+        var timer = PhaseTimer.Start();
         for (var start = 0; start < workload.UpdateCount; start += batch)
         {
             await adapter.WriteAsync(workload, start, Math.Min(batch, workload.UpdateCount - start), syncEveryBatch);
@@ -119,21 +123,21 @@ internal static class ChildRunner
             await adapter.SyncAsync();
         }
 
-        return (adapter, watch.Elapsed.TotalSeconds);
+        return (adapter, timer.Stop());
     }
 
     /// <summary>Times the compaction; an engine build without compaction yet still gets its other phases measured.</summary>
-    private static async Task<(double Seconds, string? Unavailable)> CompactAsync(IEngineAdapter adapter)
+    private static async Task<((double Seconds, double CpuSeconds) Time, string? Unavailable)> CompactAsync(IEngineAdapter adapter)
     {
-        var watch = Stopwatch.StartNew();
+        var timer = PhaseTimer.Start();
         try
         {
             await adapter.CompactAsync();
-            return (watch.Elapsed.TotalSeconds, null);
+            return (timer.Stop(), null);
         }
         catch (NotImplementedException e)
         {
-            return (double.NaN, $"{e.GetType().Name}: {e.Message}");
+            return ((double.NaN, double.NaN), $"{e.GetType().Name}: {e.Message}");
         }
     }
 
