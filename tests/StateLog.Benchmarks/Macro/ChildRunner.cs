@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
 
@@ -53,12 +54,18 @@ internal static class ChildRunner
             timer = PhaseTimer.Start();
             await reopened.ScanAsync(checker);
             var scanTime = timer.Stop();
-            checker.Verify();
+            var scanProblem = checker.Problem();
 
             phase = "point reads";
             timer = PhaseTimer.Start();
-            await PointReadsAsync(reopened, workload);
+            var readProblem = await PointReadsAsync(reopened, workload);
             var readTime = timer.Stop();
+            phase = "checking the scan and the point reads";
+            if (scanProblem is not null || readProblem is not null)
+            {
+                // Both checks run, so a wrong result says whether the data or only one read path is at fault.
+                throw new InvalidOperationException(string.Join("; ", new[] { scanProblem, readProblem }.OfType<string>()) + ".");
+            }
             await reopened.DisposeAsync();
 
             report = new EngineReport
@@ -141,7 +148,8 @@ internal static class ChildRunner
         }
     }
 
-    private static async Task PointReadsAsync(IEngineAdapter adapter, Workload workload)
+    /// <summary>Reads every point-read key and checks its value; returns what was wrong, or <see langword="null"/>.</summary>
+    private static async Task<string?> PointReadsAsync(IEngineAdapter adapter, Workload workload)
     {
         var wrong = 0L;
         for (var i = 0; i < workload.ReadCount; i++)
@@ -154,10 +162,7 @@ internal static class ChildRunner
             }
         }
 
-        if (wrong != 0)
-        {
-            throw new InvalidOperationException($"{wrong:N0} of {workload.ReadCount:N0} point reads returned a value other than the latest.");
-        }
+        return wrong == 0 ? null : $"{wrong:N0} of {workload.ReadCount:N0} point reads returned a value other than the latest";
     }
 
     private static string FirstLine(string text)
