@@ -100,7 +100,7 @@ internal sealed partial class Cleaner : IDisposable
             }
 
             var full = false;
-            ForEachBatch(segment, segment.PositionFor(start), log.MaxBatchBytes, cancellationToken, (batch, _) =>
+            ForEachBatch(segment, start, log.MaxBatchBytes, cancellationToken, (batch, _) =>
             {
                 stats.MapBytesRead += batch.SizeInBytes;
                 foreach (var record in batch)
@@ -223,8 +223,8 @@ internal sealed partial class Cleaner : IDisposable
         return counts;
     }
 
-    /// <summary>Walks the batches of <paramref name="segment"/> from <paramref name="position"/>; a bad batch is a <see cref="CorruptLogException"/>.</summary>
-    private void ForEachBatch(LogSegment segment, long position, int maxBatchBytes, CancellationToken cancellationToken, BatchVisitor visit)
+    /// <summary>Walks the batches of <paramref name="segment"/> from <paramref name="fromOffset"/> through a <see cref="SegmentReader"/>; a bad batch is a <see cref="CorruptLogException"/>.</summary>
+    private void ForEachBatch(LogSegment segment, long fromOffset, int maxBatchBytes, CancellationToken cancellationToken, BatchVisitor visit)
     {
         if (!segment.TryAcquire())
         {
@@ -233,24 +233,13 @@ internal sealed partial class Cleaner : IDisposable
 
         try
         {
-            using var scanner = new BatchScanner(segment.File, position, segment.Size, maxBatchBytes);
-            while (true)
+            using var reader = new SegmentReader(segment, fromOffset, maxBatchBytes);
+            while (reader.MoveNext())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var result = scanner.Next(verify: true);
-                if (result == ScanResult.End)
-                {
-                    return;
-                }
-
-                if (result != ScanResult.Batch)
-                {
-                    throw new CorruptLogException(segment.LogPath, scanner.Position, scanner.Problem ?? "a batch is cut short");
-                }
-
-                var batch = new RecordBatch(scanner.Current);
+                var batch = reader.Current;
                 _throttler.MaybeThrottle(batch.SizeInBytes, cancellationToken);
-                if (!visit(batch, scanner.Position))
+                if (!visit(batch, reader.Position))
                 {
                     return;
                 }

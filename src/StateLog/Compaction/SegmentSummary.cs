@@ -43,21 +43,10 @@ internal sealed record SegmentSummary(long Records, long Tombstones, long Earlie
         try
         {
             var builder = new Builder();
-            using var scanner = new BatchScanner(segment.File, 0, segment.Size, maxBatchBytes);
-            while (true)
+            using var reader = new SegmentReader(segment, segment.BaseOffset, maxBatchBytes);
+            while (reader.MoveNext())
             {
-                var result = scanner.Next(verify: true);
-                if (result == ScanResult.End)
-                {
-                    break;
-                }
-
-                if (result != ScanResult.Batch)
-                {
-                    throw new CorruptLogException(segment.LogPath, scanner.Position, scanner.Problem ?? "a batch is cut short");
-                }
-
-                var batch = new RecordBatch(scanner.Current);
+                var batch = reader.Current;
                 foreach (var record in batch)
                 {
                     builder.Add(record.IsTombstone, record.KeyIsNull, batch.DeleteHorizon);
