@@ -100,7 +100,7 @@ internal sealed partial class Cleaner : IDisposable
             }
 
             var full = false;
-            ForEachBatch(segment, segment.PositionFor(start), log.MaxBatchBytes, cancellationToken, (batch, _) =>
+            ForEachBatch(segment, segment.PositionFor(start), log.MaxBatchBytes, cancellationToken, batch =>
             {
                 stats.MapBytesRead += batch.SizeInBytes;
                 foreach (var record in batch)
@@ -223,45 +223,17 @@ internal sealed partial class Cleaner : IDisposable
         return counts;
     }
 
-    /// <summary>Walks the batches of <paramref name="segment"/> from <paramref name="position"/>; a bad batch is a <see cref="CorruptLogException"/>.</summary>
-    private void ForEachBatch(LogSegment segment, long position, int maxBatchBytes, CancellationToken cancellationToken, BatchVisitor visit)
+    /// <summary>Walks the batches of <paramref name="segment"/> from <paramref name="position"/>, counting them against the throttle.</summary>
+    private void ForEachBatch(LogSegment segment, long position, int maxBatchBytes, CancellationToken cancellationToken, SegmentBatches.Visitor visit)
     {
-        if (!segment.TryAcquire())
+        var read = SegmentBatches.ForEach(segment, position, maxBatchBytes, cancellationToken, batch =>
+        {
+            _throttler.MaybeThrottle(batch.SizeInBytes, cancellationToken);
+            return visit(batch);
+        });
+        if (!read)
         {
             throw new OperationCanceledException("The partition was closed during a cleaning pass.");
         }
-
-        try
-        {
-            using var scanner = new BatchScanner(segment.File, position, segment.Size, maxBatchBytes);
-            while (true)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var result = scanner.Next(verify: true);
-                if (result == ScanResult.End)
-                {
-                    return;
-                }
-
-                if (result != ScanResult.Batch)
-                {
-                    throw new CorruptLogException(segment.LogPath, scanner.Position, scanner.Problem ?? "a batch is cut short");
-                }
-
-                var batch = new RecordBatch(scanner.Current);
-                _throttler.MaybeThrottle(batch.SizeInBytes, cancellationToken);
-                if (!visit(batch, scanner.Position))
-                {
-                    return;
-                }
-            }
-        }
-        finally
-        {
-            segment.Release();
-        }
     }
-
-    /// <summary>Sees one batch and its file position; returns false to stop.</summary>
-    private delegate bool BatchVisitor(RecordBatch batch, long position);
 }

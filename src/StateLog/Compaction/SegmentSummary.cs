@@ -1,6 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
-using StateLog.Storage.Records;
+using System.Threading;
 using StateLog.Storage.Segments;
 
 namespace StateLog.Compaction;
@@ -35,43 +35,24 @@ internal sealed record SegmentSummary(long Records, long Tombstones, long Earlie
             return known;
         }
 
-        if (!segment.TryAcquire())
+        var builder = new Builder();
+        var read = SegmentBatches.ForEach(segment, 0, maxBatchBytes, CancellationToken.None, batch =>
+        {
+            foreach (var record in batch)
+            {
+                builder.Add(record.IsTombstone, record.KeyIsNull, batch.DeleteHorizon);
+            }
+
+            return true;
+        });
+        if (!read)
         {
             return null;
         }
 
-        try
-        {
-            var builder = new Builder();
-            using var scanner = new BatchScanner(segment.File, 0, segment.Size, maxBatchBytes);
-            while (true)
-            {
-                var result = scanner.Next(verify: true);
-                if (result == ScanResult.End)
-                {
-                    break;
-                }
-
-                if (result != ScanResult.Batch)
-                {
-                    throw new CorruptLogException(segment.LogPath, scanner.Position, scanner.Problem ?? "a batch is cut short");
-                }
-
-                var batch = new RecordBatch(scanner.Current);
-                foreach (var record in batch)
-                {
-                    builder.Add(record.IsTombstone, record.KeyIsNull, batch.DeleteHorizon);
-                }
-            }
-
-            var summary = builder.Build();
-            Remember(segment, summary);
-            return summary;
-        }
-        finally
-        {
-            segment.Release();
-        }
+        var summary = builder.Build();
+        Remember(segment, summary);
+        return summary;
     }
 
     /// <summary>Whether a pass at <paramref name="nowMs"/> could remove a tombstone of this segment by its horizon alone.</summary>

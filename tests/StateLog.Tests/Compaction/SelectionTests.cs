@@ -62,10 +62,7 @@ public sealed class SelectionTests
     public void Checkpoint_BelowLogStart_ResetToLogStart()
     {
         using var h = new CompactionHarness(open: false);
-        var t = CompactionHarness.Start.ToUnixTimeMilliseconds();
-        CompactionHarness.WriteSegment(h.PartitionDirectory(), 10, [(10L, "a", "v", t), (11L, "a", "w", t)]);
-        CompactionHarness.WriteSegment(h.PartitionDirectory(), 12, [(12L, "b", "v", t)]);
-        h.Open();
+        h.Recreate((10, [(10L, "a", "v"), (11L, "a", "w")]), (12, [(12L, "b", "v")]));
 
         var range = CleanableRange.Compute(h.Log, h.NowMs);
 
