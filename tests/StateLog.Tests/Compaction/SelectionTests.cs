@@ -236,6 +236,27 @@ public sealed class SelectionTests
     }
 
     [Fact]
+    public async Task MaxCompactionLag_RollsIdleActiveSegment_ThenCleansIt()
+    {
+        using var h = new CompactionHarness(o =>
+        {
+            o.MaxCompactionLag = Hour;
+            o.MinCleanableDirtyRatio = 1.0;
+            o.EnableCleaner = true;
+            o.CleanerBackoff = TimeSpan.FromMinutes(1);
+        });
+        Assert.Equal(Hour, h.Log.RollAge);
+        for (var i = 0; i < 5; i++)
+        {
+            await h.Put("a", $"v{i}");
+        }
+
+        // Nothing else happens on the topic: the timer rolls the segment at the max lag and the cleaner then cleans it.
+        h.WaitUntil(() => h.Read().Count == 1, TimeSpan.FromMinutes(1), "the idle partition is rolled and cleaned");
+        Assert.Equal("v4", h.Read()[0].Value);
+    }
+
+    [Fact]
     public async Task Range_DirtyRatioAccounting()
     {
         using var h = new CompactionHarness(o => o.MinCompactionLag = Hour);
