@@ -67,8 +67,9 @@ public sealed class CompactAsyncTests
 
         var result = await compaction;
         var io = result.BytesBefore * 2 + result.BytesAfter; // the map build and the rewrite read, then the write
-        Assert.True(h.Engine.Cleaner.Throttler.Slept >= TimeSpan.FromSeconds((io - rate * 0.3) / rate) - TimeSpan.FromSeconds(1), $"slept {h.Engine.Cleaner.Throttler.Slept} for {io} bytes");
-        Assert.True(advanced >= h.Engine.Cleaner.Throttler.Slept - TimeSpan.FromMilliseconds(100));
+        // The average over the pass stays at the limit, give or take one 300 ms check interval at each end.
+        Assert.True(advanced >= TimeSpan.FromSeconds((io - (2 * rate * 0.3)) / rate), $"{advanced} of clock time for {io} bytes");
+        Assert.True(h.Engine.Cleaner.Throttler.Slept > TimeSpan.Zero);
         Assert.Equal(5, h.Read().Count);
     }
 
@@ -109,6 +110,45 @@ public sealed class CompactAsyncTests
         Assert.Equal(bases[..^1], h.Log.Segments.Select(s => s.BaseOffset).Take(bases.Length - 1));
         Assert.True(third.BytesBefore < cleanBytes / 5);
         Assert.Equal("newer", System.Text.Encoding.UTF8.GetString((await h.Topic.GetAsync(CompactionHarness.B(victimKey)))!));
+    }
+
+    [Fact]
+    public async Task Passes_ConcurrentWithAppendsRollsAndReads_LoseNothing()
+    {
+        using var h = new CompactionHarness(o => o.MinCleanableDirtyRatio = 0);
+        var latest = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(async () =>
+        {
+            for (var i = 0; i < 3000; i++)
+            {
+                var key = $"k{i % 40}";
+                await h.Put(key, $"{i}");
+                latest[key] = i;
+            }
+        });
+        var reader = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var records = h.Read();
+                Assert.True(records.Zip(records.Skip(1)).All(p => p.First.Offset < p.Second.Offset), "offsets out of order");
+                var value = await h.Topic.GetAsync(CompactionHarness.B("k7"));
+                Assert.True(value is not null || !latest.ContainsKey("k7"));
+            }
+        });
+        while (!writer.IsCompleted)
+        {
+            await h.Topic.CompactAsync();
+        }
+
+        await writer;
+        await stop.CancelAsync();
+        await reader;
+        await h.Topic.CompactAsync();
+        var records = h.Read();
+        Assert.Equal(40, records.Count);
+        Assert.All(records, r => Assert.Equal(latest[r.Key].ToString(System.Globalization.CultureInfo.InvariantCulture), r.Value));
     }
 
     [Fact]
