@@ -41,9 +41,6 @@ internal sealed class LogCleaner : IDisposable
         _throttler = new Throttler(options.CleanerMaxBytesPerSecond, _time);
     }
 
-    /// <summary>The most keys one pass indexes (tests lower it to exercise partial passes).</summary>
-    public int MaxMapEntries { get; init; } = OffsetMap.DefaultMaxEntries;
-
     public Throttler Throttler => _throttler;
 
     /// <summary>Sets a newly opened partition's cleaner point from the checkpoint file.</summary>
@@ -235,7 +232,7 @@ internal sealed class LogCleaner : IDisposable
         try
         {
             var range = Range(log, now);
-            using var cleaner = new Cleaner(_throttler, MaxMapEntries);
+            using var cleaner = new Cleaner(_throttler);
             var stats = cleaner.Clean(log, range, now, cancellationToken);
             log.FirstDirtyOffset = Math.Max(range.FirstDirtyOffset, stats.EndOffset);
             _checkpoint.Update(log);

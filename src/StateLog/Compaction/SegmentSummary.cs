@@ -21,8 +21,6 @@ internal sealed record SegmentSummary(long Records, long Tombstones, long Earlie
 {
     private static readonly ConditionalWeakTable<LogSegment, SegmentSummary> Known = new();
 
-    public static SegmentSummary Empty { get; } = new(0, 0, long.MaxValue, 0);
-
     public static void Remember(LogSegment segment, SegmentSummary summary) => Known.AddOrUpdate(segment, summary);
 
     public static SegmentSummary? Find(LogSegment segment) => Known.TryGetValue(segment, out var summary) ? summary : null;
