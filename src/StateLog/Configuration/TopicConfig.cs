@@ -48,10 +48,6 @@ internal sealed record TopicConfig(
         {
             yield return $"{scope}MaxRecordBytes must be at least 64 bytes, but is {MaxRecordBytes}.";
         }
-        else if (MaxRecordBytes > SegmentBytes)
-        {
-            yield return $"{scope}MaxRecordBytes ({MaxRecordBytes}) must not exceed SegmentBytes ({SegmentBytes}).";
-        }
 
         if (IndexIntervalBytes < 0)
         {

@@ -26,6 +26,9 @@ internal sealed class KeyIndex
 
     public static UInt128 Hash(ReadOnlySpan<byte> key) => XxHash128.HashToUInt128(key);
 
+    /// <summary>Every entry; callers hold <see cref="Gate"/> while enumerating.</summary>
+    public IEnumerable<KeyValuePair<UInt128, KeyLocation>> Entries() => _latest;
+
     public bool TryGet(UInt128 hash, out KeyLocation location) => _latest.TryGetValue(hash, out location);
 
     public void Set(UInt128 hash, KeyLocation location)

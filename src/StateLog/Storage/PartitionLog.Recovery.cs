@@ -147,6 +147,11 @@ internal sealed partial class PartitionLog
     /// </summary>
     private void Recover(long recoveryPoint)
     {
+        if (TryResumeFromSnapshot())
+        {
+            return;
+        }
+
         var segments = Segments.ToList();
         var previousNext = segments[0].BaseOffset;
         for (var s = 0; s < segments.Count; s++)
@@ -156,7 +161,7 @@ internal sealed partial class PartitionLog
             var nextBase = isLast ? long.MaxValue : segments[s + 1].BaseOffset;
             var verify = isLast || nextBase > recoveryPoint;
             segment.ResetIndexes();
-            var (cut, problem) = ScanSegment(segment, ref previousNext, verify, nextBase);
+            var (cut, problem) = ScanSegment(segment, ref previousNext, nextBase);
             if (cut < 0)
             {
                 continue;
@@ -189,13 +194,67 @@ internal sealed partial class PartitionLog
         _storage.SyncDirectory(Directory);
     }
 
+    /// <summary>
+    /// After a clean close the snapshot describes every segment and the key index exactly, so the log is not read at
+    /// all: only the small index files are loaded. Any mismatch falls back to the full walk.
+    /// </summary>
+    private bool TryResumeFromSnapshot()
+    {
+        var segments = Segments;
+        var states = KeyIndexSnapshot.TryLoad(_storage, Directory, segments, Keys);
+        if (states is null)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < segments.Length; i++)
+        {
+            var segment = segments[i];
+            var state = states[i];
+            var offsetIndex = LoadIndex(SegmentFiles.Index(Directory, segment.BaseOffset), sizeof(int), int.MaxValue, (int)Math.Min(state.Size, int.MaxValue));
+            var timeIndex = LoadIndex(SegmentFiles.TimeIndex(Directory, segment.BaseOffset), sizeof(long), long.MaxValue, int.MaxValue);
+            if (offsetIndex is null || timeIndex is null)
+            {
+                Keys.Clear();
+                return false;
+            }
+
+            segment.AdoptIndexes(offsetIndex, timeIndex, state.NextOffset, state.MaxTimestamp, state.OffsetOfMaxTimestamp, state.FirstBatchTimestamp < 0 ? null : state.FirstBatchTimestamp);
+        }
+
+        _nextOffset = Math.Max(ActiveSegment.NextOffset, ActiveSegment.BaseOffset);
+        _syncedOffset = _nextOffset;
+        RecoveryPoint = _nextOffset;
+        _storage.SyncDirectory(Directory);
+        return true;
+    }
+
+    private SegmentIndex? LoadIndex(string path, int keyBytes, long maxKey, int maxValue)
+    {
+        if (!_storage.FileExists(path))
+        {
+            return null;
+        }
+
+        using var file = _storage.Open(path, create: false);
+        if (file.Length > 64L * 1024 * 1024)
+        {
+            return null;
+        }
+
+        var bytes = new byte[file.Length];
+        return file.Read(0, bytes) == bytes.Length ? SegmentIndex.TryLoad(bytes, keyBytes, maxKey, maxValue) : null;
+    }
+
     /// <summary>Returns (-1, "") when the whole segment is good, else the position of the first bad byte and why.</summary>
-    private (long Cut, string Problem) ScanSegment(LogSegment segment, ref long previousNext, bool verify, long nextBase)
+    private (long Cut, string Problem) ScanSegment(LogSegment segment, ref long previousNext, long nextBase)
     {
         using var scanner = new BatchScanner(segment.File, 0, segment.File.Length, MaxBatchBytes);
         while (true)
         {
-            var result = scanner.Next(verify);
+            // Every CRC is checked, below the recovery point too: the key index points into these bytes, and point reads
+            // do not re-check a batch's CRC, so a flipped bit in a sealed segment would otherwise be served as data.
+            var result = scanner.Next(verify: true);
             if (result == ScanResult.End)
             {
                 return (-1, "");
@@ -207,7 +266,9 @@ internal sealed partial class PartitionLog
             }
 
             var batch = new RecordBatch(scanner.Current);
-            if (batch.BaseOffset < previousNext || batch.BaseOffset < segment.BaseOffset || batch.LastOffset - segment.BaseOffset > int.MaxValue
+            // The last segment is never cleaned, so its offsets are dense: a jump means a damaged base offset (outside the CRC).
+            var last = nextBase == long.MaxValue;
+            if (batch.BaseOffset < previousNext || batch.BaseOffset < segment.BaseOffset || (last && batch.BaseOffset != Math.Max(previousNext, segment.BaseOffset)) || batch.LastOffset - segment.BaseOffset > int.MaxValue
                 || batch.LastOffset >= nextBase || batch.LastOffset < batch.BaseOffset)
             {
                 return (scanner.Position, $"batch offsets {batch.BaseOffset}..{batch.LastOffset} are out of order (expected at least {previousNext}, below {nextBase})");

@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
 using StateLog.Configuration;
 using StateLog.Storage.IO;
 using StateLog.Storage.Records;
@@ -21,6 +23,9 @@ internal sealed partial class PartitionLog : IDisposable
 {
     /// <summary>A group commit splits into batches of at most this size (Kafka's default max.message.bytes is 1 MiB).</summary>
     private const int TargetBatchBytes = 1024 * 1024;
+
+    /// <summary>How many times a writer takes in late arrivals before its fsync; bounds the wait of the first caller.</summary>
+    private const int MaxGathersPerFsync = 4;
 
     private readonly StateLogOptions _options;
     private readonly IStorage _storage;
@@ -88,7 +93,7 @@ internal sealed partial class PartitionLog : IDisposable
     public Exception? Failure => _failure;
 
     /// <summary>Appends one record (a tombstone when <paramref name="value"/> is null) and returns its offset once acknowledged.</summary>
-    public Task<long> AppendAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value)
+    public ValueTask<RecordPosition> AppendAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value)
     {
         var size = BatchLayout.HeaderSize + RecordBatchBuilder.SizeOfRecord(0, 0, key.Length, value?.Length ?? -1, default, 0);
         if (size > Config.MaxRecordBytes)
@@ -96,7 +101,7 @@ internal sealed partial class PartitionLog : IDisposable
             throw new RecordTooLargeException(Topic, size, Config.MaxRecordBytes);
         }
 
-        var pending = new PendingAppend(key, value);
+        var pending = PendingAppend.Rent(this, key, value);
         bool lead;
         lock (_queueLock)
         {
@@ -109,10 +114,12 @@ internal sealed partial class PartitionLog : IDisposable
 
         if (lead)
         {
-            WriteLoop(onCallerThread: true);
+            // The writer runs on the thread pool, never on the caller's thread: appends issued while it writes (by
+            // other callers, or by one caller that does not await each) pile up and go out together in the next round.
+            ThreadPool.UnsafeQueueUserWorkItem(static log => log.WriteLoop(), this, preferLocal: false);
         }
 
-        return pending.Completion.Task;
+        return pending.AsValueTask();
     }
 
     /// <summary>Makes every record appended so far durable. A no-op when nothing is unsynced.</summary>
@@ -215,6 +222,12 @@ internal sealed partial class PartitionLog : IDisposable
                 active.Sync();
                 active.WriteIndexes();
                 AdvanceSynced(LogEndOffset);
+                lock (Keys.Gate)
+                {
+                    KeyIndexSnapshot.Write(_storage, Directory, LogEndOffset, Segments, Keys);
+                }
+
+                _storage.SyncDirectory(Directory);
             }
 
             foreach (var segment in Segments)
@@ -248,12 +261,8 @@ internal sealed partial class PartitionLog : IDisposable
         }
     }
 
-    /// <summary>
-    /// Writes rounds until the queue is empty. The caller that found no writer runs one round on its own thread (no
-    /// hop for a lone writer); if more arrived meanwhile, the rest moves to the thread pool so that no caller is held
-    /// hostage by others' appends.
-    /// </summary>
-    private void WriteLoop(bool onCallerThread)
+    /// <summary>Writes rounds until the queue is empty.</summary>
+    private void WriteLoop()
     {
         while (true)
         {
@@ -280,11 +289,6 @@ internal sealed partial class PartitionLog : IDisposable
             lock (_queueLock)
             {
                 _spare = round;
-                if (onCallerThread && _queue.Count > 0)
-                {
-                    ThreadPool.UnsafeQueueUserWorkItem(static log => log.WriteLoop(onCallerThread: false), this, preferLocal: false);
-                    return;
-                }
             }
         }
     }
@@ -304,35 +308,26 @@ internal sealed partial class PartitionLog : IDisposable
         _keyUpdates.Clear();
         try
         {
-            var i = 0;
-            while (i < round.Count)
+            WriteRecords(round, 0, now);
+            if (_options.Durability == Durability.Fsync)
             {
-                _builder.Reset(_nextOffset, now);
-                var first = i;
-                while (i < round.Count && (i == first || _builder.SizeInBytes < TargetBatchBytes))
+                // Appends that arrived while this round was being written share its fsync.
+                for (var gathered = 0; gathered < MaxGathersPerFsync; gathered++)
                 {
-                    var p = round[i];
-                    var position = _builder.Append(_nextOffset + (i - first), now, p.Key.Span, p.Value.GetValueOrDefault().Span, p.Value is null);
-                    _keyUpdates.Add(new KeyUpdate(KeyIndex.Hash(p.Key.Span), _nextOffset + (i - first), position, p.Value is null ? -1 : _builder.SizeInBytes - position));
-                    i++;
-                }
+                    var start = round.Count;
+                    lock (_queueLock)
+                    {
+                        if (_queue.Count == 0)
+                        {
+                            break;
+                        }
 
-                var batch = _builder.Finish();
-                if (ActiveSegment.Size > 0 && ActiveSegment.Size + batch.Length > Config.SegmentBytes)
-                {
-                    RollLocked();
-                }
+                        round.AddRange(_queue);
+                        _queue.Clear();
+                    }
 
-                var segment = ActiveSegment;
-                var batchPosition = segment.Size;
-                segment.Append(batch, _builder.LastOffset, _builder.MaxTimestamp);
-                for (var k = first; k < i; k++)
-                {
-                    var u = _keyUpdates[k];
-                    _keyUpdates[k] = u with { Position = (int)batchPosition + u.Position };
+                    WriteRecords(round, start, now);
                 }
-
-                Volatile.Write(ref _nextOffset, _builder.LastOffset + 1);
             }
 
             _options.CrashPoints.Hit("Log.AfterWrite");
@@ -370,10 +365,45 @@ internal sealed partial class PartitionLog : IDisposable
 
         for (var k = 0; k < round.Count; k++)
         {
-            round[k].Completion.TrySetResult(offsetBefore + k);
+            round[k].Complete(offsetBefore + k);
         }
 
         Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
+    }
+
+    /// <summary>Encodes <paramref name="round"/> from <paramref name="start"/> on into batches and appends them, rolling as needed.</summary>
+    private void WriteRecords(List<PendingAppend> round, int start, long now)
+    {
+        var i = start;
+        while (i < round.Count)
+        {
+            _builder.Reset(_nextOffset, now);
+            var first = i;
+            while (i < round.Count && (i == first || _builder.SizeInBytes < TargetBatchBytes))
+            {
+                var p = round[i];
+                var position = _builder.Append(_nextOffset + (i - first), now, p.Key.Span, p.Value.GetValueOrDefault().Span, p.Value is null);
+                _keyUpdates.Add(new KeyUpdate(KeyIndex.Hash(p.Key.Span), _nextOffset + (i - first), position, p.Value is null ? -1 : _builder.SizeInBytes - position));
+                i++;
+            }
+
+            var batch = _builder.Finish();
+            if (ActiveSegment.Size > 0 && ActiveSegment.Size + batch.Length > Config.SegmentBytes)
+            {
+                RollLocked();
+            }
+
+            var segment = ActiveSegment;
+            var batchPosition = segment.Size;
+            segment.Append(batch, _builder.LastOffset, _builder.MaxTimestamp);
+            for (var k = first; k < i; k++)
+            {
+                var u = _keyUpdates[k];
+                _keyUpdates[k] = u with { Position = (int)batchPosition + u.Position };
+            }
+
+            Volatile.Write(ref _nextOffset, _builder.LastOffset + 1);
+        }
     }
 
     /// <summary>A write failed (a full disk, say): cut the files back so nothing of this round stays, and fail the round.</summary>
@@ -401,7 +431,7 @@ internal sealed partial class PartitionLog : IDisposable
     {
         foreach (var p in round)
         {
-            p.Completion.TrySetException(e);
+            p.Fail(e);
         }
     }
 
@@ -413,12 +443,25 @@ internal sealed partial class PartitionLog : IDisposable
             return;
         }
 
-        old.Sync();
-        Interlocked.Increment(ref _fsyncCount);
-        old.WriteIndexes();
-        _options.CrashPoints.Hit("Log.BeforeRoll");
-        var segment = LogSegment.Create(_storage, Directory, _nextOffset, Config.IndexIntervalBytes);
-        _storage.SyncDirectory(Directory);
+        LogSegment segment;
+        try
+        {
+            old.Sync();
+            Interlocked.Increment(ref _fsyncCount);
+            old.WriteIndexes();
+            _options.CrashPoints.Hit("Log.BeforeRoll");
+            segment = LogSegment.Create(_storage, Directory, _nextOffset, Config.IndexIntervalBytes);
+            _storage.SyncDirectory(Directory);
+        }
+        catch (IOException e)
+        {
+            // A failed fsync, or a new segment file left behind whose folder entry is not durable: appending on into the
+            // old segment would put offsets on disk that the next segment's name claims (recovery then finds them out of
+            // order), so the partition fails until it is reopened.
+            Fail(e);
+            throw;
+        }
+
         lock (Keys.Gate)
         {
             Volatile.Write(ref _segments, [.. Segments, segment]);
@@ -428,13 +471,59 @@ internal sealed partial class PartitionLog : IDisposable
         RecoveryPoint = Math.Max(RecoveryPoint, segment.BaseOffset);
     }
 
-    private sealed class PendingAppend(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value)
+    /// <summary>
+    /// One queued append and the completion its caller awaits. Pooled (a <see cref="IValueTaskSource{TResult}"/> reset
+    /// after its result is read), so an append allocates nothing of its own on the hot path.
+    /// </summary>
+    private sealed class PendingAppend : IValueTaskSource<RecordPosition>
     {
-        public ReadOnlyMemory<byte> Key { get; } = key;
+        private const int MaxPooled = 4096;
+        private static readonly ConcurrentQueue<PendingAppend> Pool = new();
+        private ManualResetValueTaskSourceCore<RecordPosition> _core = new() { RunContinuationsAsynchronously = true };
+        private PartitionLog? _log;
 
-        public ReadOnlyMemory<byte>? Value { get; } = value;
+        public ReadOnlyMemory<byte> Key { get; private set; }
 
-        public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public ReadOnlyMemory<byte>? Value { get; private set; }
+
+        public static PendingAppend Rent(PartitionLog log, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value)
+        {
+            var pending = Pool.TryDequeue(out var pooled) ? pooled : new PendingAppend();
+            pending._log = log;
+            pending.Key = key;
+            pending.Value = value;
+            return pending;
+        }
+
+        public ValueTask<RecordPosition> AsValueTask() => new(this, _core.Version);
+
+        public void Complete(long offset) => _core.SetResult(new RecordPosition(_log!.Topic, _log.Partition, offset));
+
+        public void Fail(Exception e) => _core.SetException(e);
+
+        public RecordPosition GetResult(short token)
+        {
+            try
+            {
+                return _core.GetResult(token);
+            }
+            finally
+            {
+                _core.Reset();
+                _log = null;
+                Key = default;
+                Value = null;
+                if (Pool.Count < MaxPooled)
+                {
+                    Pool.Enqueue(this);
+                }
+            }
+        }
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
     }
 
     private readonly record struct KeyUpdate(UInt128 Hash, long Offset, int Position, int Size);

@@ -17,7 +17,7 @@ namespace StateLog;
 /// The embedded log: a data directory of Kafka-format partition folders, a group-committing writer per partition,
 /// and a background cleaner. Open one per data directory; it is safe to share across threads.
 /// </summary>
-public sealed class StateLogEngine : IDisposable, IAsyncDisposable
+public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
 {
     internal const string LockFileName = ".lock";
     internal const string CleanShutdownFileName = ".statelog_cleanshutdown";
@@ -61,6 +61,8 @@ public sealed class StateLogEngine : IDisposable, IAsyncDisposable
         if (!storage.DirectoryExists(directory))
         {
             storage.CreateDirectory(directory);
+            // The new folder's entry in its parent must be durable too, or a power loss takes every acknowledged record with it.
+            storage.SyncDirectory(Path.GetDirectoryName(directory)!);
         }
 
         IDisposable directoryLock;
@@ -78,9 +80,16 @@ public sealed class StateLogEngine : IDisposable, IAsyncDisposable
             var recorded = ReadRecordedPartitions(storage, directory);
             var recoveryPoints = OffsetCheckpoint.Read(storage, Path.Combine(directory, RecoveryPointFileName));
             var cleanShutdown = Path.Combine(directory, CleanShutdownFileName);
+            // A checkpoint's temp file left by a crash before its rename is garbage: the old checkpoint still rules.
+            var leftovers = storage.ListFiles(directory).Where(f => f.EndsWith(".tmp", StringComparison.Ordinal)).Select(f => Path.Combine(directory, f)).ToList();
             if (storage.FileExists(cleanShutdown))
             {
-                storage.Delete(cleanShutdown);
+                leftovers.Add(cleanShutdown);
+            }
+
+            if (leftovers.Count > 0)
+            {
+                leftovers.ForEach(storage.Delete);
                 storage.SyncDirectory(directory);
             }
 

@@ -110,12 +110,21 @@ public sealed class TopicLog
     /// <summary>Offsets, sizes and cleaner state of every partition.</summary>
     public TopicStats GetStats() => new(Name, _partitions.Select(p => p.GetStats()).ToArray());
 
-    private async ValueTask<RecordPosition> AppendAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value, CancellationToken cancellationToken)
+    private ValueTask<RecordPosition> AppendAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var partition = PartitionFor(key.Span);
-        var offset = await _partitions[partition].AppendAsync(key, value).ConfigureAwait(false);
-        return new RecordPosition(Name, partition, offset);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<RecordPosition>(cancellationToken);
+        }
+
+        try
+        {
+            return _partitions[PartitionFor(key.Span)].AppendAsync(key, value);
+        }
+        catch (StateLogException e)
+        {
+            return ValueTask.FromException<RecordPosition>(e);
+        }
     }
 
     private async IAsyncEnumerable<LogRecord> ReadAllAsync(long fromOffset, [EnumeratorCancellation] CancellationToken cancellationToken)

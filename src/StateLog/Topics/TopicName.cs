@@ -14,7 +14,7 @@ internal static class TopicName
     /// <summary>Why <paramref name="name"/> is not a valid topic name, or <see langword="null"/> when it is.</summary>
     public static string? Problem(string? name)
     {
-        if (string.IsNullOrEmpty(name))
+        if (name is null || name.Length == 0) // not IsNullOrEmpty: netstandard2.0 lacks its null-state annotation
         {
             return "A topic name must not be empty.";
         }
@@ -41,6 +41,8 @@ internal static class TopicName
         return null;
     }
 
+#if !STATELOG_ROSLYN_COMPONENT
+    // Roslyn components link this file for the rule alone; the exception lives only in the runtime.
     public static void ThrowIfInvalid(string? name)
     {
         if (Problem(name) is { } problem)
@@ -48,6 +50,7 @@ internal static class TopicName
             throw new InvalidTopicNameException(name ?? "", problem);
         }
     }
+#endif
 
     private static bool IsLegal(char c) =>
         c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '.' or '_' or '-';
@@ -56,7 +59,7 @@ internal static class TopicName
     private static string Printable(string name)
     {
         var b = new System.Text.StringBuilder(Math.Min(name.Length, 64));
-        foreach (var c in name.Length > 64 ? name[..64] : name)
+        foreach (var c in name.Length > 64 ? name.Substring(0, 64) : name)
         {
             _ = char.IsControl(c) || c > 0x7e ? b.Append($"\\u{(int)c:X4}") : b.Append(c);
         }

@@ -63,7 +63,8 @@ internal static class RecordHeaders
     {
         for (var i = 0; i < count; i++)
         {
-            position += ReadLength(source, ref position, allowNull: false);
+            var keyLength = ReadLength(source, ref position, allowNull: false);
+            position += keyLength;
             var valueLength = ReadLength(source, ref position, allowNull: true);
             position += Math.Max(valueLength, 0);
         }

@@ -108,10 +108,10 @@ internal sealed class BatchScanner : IDisposable
                 return Fail(e.Message);
             }
         }
-        else if (Current[BatchLayout.Magic] != BatchLayout.CurrentMagic)
+        else if (Current[BatchLayout.Magic] is var magic && magic != BatchLayout.CurrentMagic)
         {
             _currentLength = 0;
-            return Fail($"magic byte {Current[BatchLayout.Magic]}, expected {BatchLayout.CurrentMagic}");
+            return Fail($"magic byte {magic}, expected {BatchLayout.CurrentMagic}");
         }
 
         return ScanResult.Batch;

@@ -1,0 +1,24 @@
+namespace StateLog.Generators.Parsing.Model;
+
+/// <summary>
+/// How a member is written: with a <c>MessagePackWriter.Write</c>/<c>MessagePackReader.Read*</c> pair, or through the
+/// formatter its type resolves to (<see cref="Formatter"/>).
+/// </summary>
+internal enum WireKind
+{
+    Formatter,
+    Boolean,
+    Byte,
+    SByte,
+    Int16,
+    UInt16,
+    Int32,
+    UInt32,
+    Int64,
+    UInt64,
+    Single,
+    Double,
+    Char,
+    String,
+    DateTime,
+}

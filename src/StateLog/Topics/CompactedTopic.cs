@@ -1,0 +1,205 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using MessagePack;
+using MessagePack.Formatters;
+using StateLog.Serialization;
+
+namespace StateLog;
+
+/// <summary>
+/// The base of every generated typed client: <see cref="ICompactedTopic{TKey, T}"/> over a byte-level
+/// <see cref="TopicLog"/>. Keys go through an <see cref="IKeyCodec{TKey}"/> (Kafka's layouts), values through the
+/// generated MessagePack formatter; buffers come from <see cref="System.Buffers.ArrayPool{T}"/>.
+/// </summary>
+/// <typeparam name="TKey">The key type: <see cref="string"/>, <see cref="int"/>, <see cref="long"/> or <see cref="Guid"/>.</typeparam>
+/// <typeparam name="T">The value type.</typeparam>
+public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
+{
+    /// <summary>First rent for a put; most records fit, larger ones grow the buffer.</summary>
+    private const int InitialBufferBytes = 256;
+
+    private readonly TopicLog _log;
+    private readonly IKeyCodec<TKey> _keys;
+    private readonly IMessagePackFormatter<T> _formatter;
+    private readonly MessagePackSerializerOptions _options;
+
+    /// <summary>Opens (creating if needed) the topic <paramref name="name"/> on <paramref name="engine"/>.</summary>
+    /// <param name="engine">The open engine.</param>
+    /// <param name="name">The topic name.</param>
+    /// <param name="partitions">The partition count.</param>
+    /// <param name="keys">Encodes and decodes keys.</param>
+    /// <param name="formatter">Writes and reads values.</param>
+    /// <param name="options">The options passed to <paramref name="formatter"/>; their resolver serves member types.</param>
+    protected CompactedTopic(
+        StateLogEngine engine, string name, int partitions, IKeyCodec<TKey> keys, IMessagePackFormatter<T> formatter, MessagePackSerializerOptions options)
+        : this((engine ?? throw new ArgumentNullException(nameof(engine))).GetTopic(name, partitions), keys, formatter, options)
+    {
+    }
+
+    /// <summary>Wraps an open byte-level topic.</summary>
+    /// <param name="log">The byte-level topic.</param>
+    /// <param name="keys">Encodes and decodes keys.</param>
+    /// <param name="formatter">Writes and reads values.</param>
+    /// <param name="options">The options passed to <paramref name="formatter"/>; their resolver serves member types.</param>
+    protected CompactedTopic(TopicLog log, IKeyCodec<TKey> keys, IMessagePackFormatter<T> formatter, MessagePackSerializerOptions options)
+    {
+        _log = log ?? throw new ArgumentNullException(nameof(log));
+        _keys = keys ?? throw new ArgumentNullException(nameof(keys));
+        _formatter = formatter ?? throw new ArgumentNullException(nameof(formatter));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+    }
+
+    /// <inheritdoc/>
+    public string Name => _log.Name;
+
+    /// <summary>The key of <paramref name="value"/>: its <see cref="KeyAttribute"/> member.</summary>
+    protected abstract TKey GetKey(T value);
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentNullException"><paramref name="value"/> or its key is null.</exception>
+    public ValueTask<RecordPosition> PutAsync(T value, CancellationToken cancellationToken = default)
+    {
+        if (value is null)
+        {
+            throw new ArgumentNullException(nameof(value));
+        }
+
+        var buffer = new PooledBufferWriter(InitialBufferBytes);
+        try
+        {
+            var keyLength = WriteKey(buffer, GetKey(value), nameof(value));
+            var writer = new MessagePackWriter(buffer);
+            _formatter.Serialize(ref writer, value, _options);
+            writer.Flush();
+            var written = buffer.WrittenMemory;
+            return PutAndReturnAsync(buffer, written[..keyLength], written[keyLength..], cancellationToken);
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<RecordPosition> DeleteAsync(TKey key, CancellationToken cancellationToken = default)
+    {
+        using var buffer = EncodeKey(key);
+        return await _log.DeleteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="RecordSerializationException">The stored value is not a <typeparamref name="T"/>; the offset is -1 because a
+    /// latest-value lookup does not report it.</exception>
+    public async ValueTask<T?> GetAsync(TKey key, CancellationToken cancellationToken = default)
+    {
+        using var buffer = EncodeKey(key);
+        var bytes = await _log.GetAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        return bytes is null ? default : DeserializeLatest(bytes, buffer.WrittenMemory);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="RecordSerializationException">A stored key or value cannot be read; names its partition and offset.</exception>
+    public async IAsyncEnumerable<StateRecord<TKey, T>> ReadAsync(
+        ReadOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var record in _log.ReadAsync(options, cancellationToken).ConfigureAwait(false))
+        {
+            yield return ToStateRecord(record);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="RecordSerializationException">A stored value cannot be read; names its partition and offset.</exception>
+    public async IAsyncEnumerable<T> GetAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var record in _log.GetAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!record.IsTombstone)
+            {
+                yield return ToStateRecord(record).Value!;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default) => _log.FlushAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<CompactionResult> CompactAsync(CancellationToken cancellationToken = default) => _log.CompactAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public TopicStats GetStats() => _log.GetStats();
+
+    private async ValueTask<RecordPosition> PutAndReturnAsync(
+        PooledBufferWriter buffer, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
+    {
+        using (buffer)
+        {
+            return await _log.PutAsync(key, value, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private PooledBufferWriter EncodeKey(TKey key)
+    {
+        var buffer = new PooledBufferWriter(InitialBufferBytes);
+        try
+        {
+            WriteKey(buffer, key, nameof(key));
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    private int WriteKey(PooledBufferWriter buffer, TKey key, string argument)
+    {
+        if (key is null)
+        {
+            throw new ArgumentNullException(argument, $"A key of topic '{Name}' cannot be null.");
+        }
+
+        var length = _keys.Encode(key, buffer.GetSpan(_keys.GetMaxByteCount(key)));
+        buffer.Advance(length);
+        return length;
+    }
+
+    private T Deserialize(ReadOnlyMemory<byte> bytes)
+    {
+        var reader = new MessagePackReader(bytes);
+        return _formatter.Deserialize(ref reader, _options);
+    }
+
+    private T DeserializeLatest(byte[] bytes, ReadOnlyMemory<byte> key)
+    {
+        try
+        {
+            return Deserialize(bytes);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The partition is only worked out on failure, to keep murmur2 off the read path.
+            throw new RecordSerializationException(Name, _log.PartitionFor(key.Span), -1, typeof(T), ex);
+        }
+    }
+
+    private StateRecord<TKey, T> ToStateRecord(LogRecord record)
+    {
+        try
+        {
+            var key = _keys.Decode(record.Key.Span);
+            var value = record.Value is { } bytes ? Deserialize(bytes) : default;
+            return new StateRecord<TKey, T>(key, value, record.IsTombstone, record.Partition, record.Offset, record.Timestamp);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new RecordSerializationException(Name, record.Partition, record.Offset, typeof(T), ex);
+        }
+    }
+}

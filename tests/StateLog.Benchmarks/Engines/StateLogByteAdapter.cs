@@ -1,0 +1,101 @@
+using System;
+using System.Threading.Tasks;
+using StateLog.Benchmarks.Macro;
+
+namespace StateLog.Benchmarks.Engines;
+
+/// <summary>
+/// StateLog's byte level (<see cref="TopicLog"/>): one topic, one partition, <see cref="Durability.Buffered"/>, the
+/// background cleaner off (compaction is the timed <c>CompactAsync</c>), other options at their defaults. A batch is
+/// its records' <c>PutAsync</c> calls all issued before any is awaited (so the partition writer can gather them,
+/// as a WriteBatch gathers RocksDB's); sync = <c>FlushAsync</c> (fsync). Compaction = <c>CompactAsync</c> until a
+/// pass cleans nothing. Scan = <c>GetAllAsync</c>; reads = <c>GetAsync</c>.
+/// </summary>
+internal sealed class StateLogByteAdapter : IEngineAdapter
+{
+    private const string Topic = "bench";
+    private const int MaxCompactionPasses = 4;
+
+    private ValueTask<RecordPosition>[] _pending = [];
+    private StateLogEngine? _engine;
+    private TopicLog? _topic;
+
+    public string Configuration => "byte-level TopicLog, 1 partition, Durability.Buffered, batch = PutAsync calls issued together then awaited, sync = FlushAsync, CompactAsync until nothing is cleaned, cleaner off";
+
+    public ValueTask OpenAsync(string directory)
+    {
+        _engine = StateLogEngine.Open(new StateLogOptions
+        {
+            DataDirectory = directory,
+            Durability = Durability.Buffered,
+            EnableCleaner = false,
+        });
+        _topic = _engine.GetTopic(Topic, 1);
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask WriteAsync(Workload workload, int start, int count, bool sync)
+    {
+        var topic = Log;
+        if (_pending.Length < count)
+        {
+            _pending = new ValueTask<RecordPosition>[count];
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            _pending[i] = topic.PutAsync(workload.UpdateKey(start + i), workload.UpdateValue(start + i));
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            await _pending[i];
+        }
+
+        if (sync)
+        {
+            await topic.FlushAsync();
+        }
+    }
+
+    public ValueTask SyncAsync() => Log.FlushAsync();
+
+    public async ValueTask CompactAsync()
+    {
+        for (var pass = 0; pass < MaxCompactionPasses; pass++)
+        {
+            var result = await Log.CompactAsync();
+            if (result.PartitionsCleaned == 0 || result.RecordsAfter == result.RecordsBefore)
+            {
+                break;
+            }
+        }
+
+        await Log.FlushAsync();
+    }
+
+    public async ValueTask ScanAsync(IScanSink sink)
+    {
+        await foreach (var record in Log.GetAllAsync())
+        {
+            if (record.Value is { } value)
+            {
+                sink.Accept(record.Key.Span, value.Span);
+            }
+        }
+    }
+
+    public async ValueTask<byte[]?> GetAsync(byte[] key) => await Log.GetAsync(key);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_engine is not null)
+        {
+            await _engine.DisposeAsync();
+            _engine = null;
+            _topic = null;
+        }
+    }
+
+    private TopicLog Log => _topic ?? throw new InvalidOperationException("StateLog is not open.");
+}

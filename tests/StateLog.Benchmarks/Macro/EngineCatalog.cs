@@ -1,0 +1,37 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using StateLog.Benchmarks.Engines;
+
+namespace StateLog.Benchmarks.Macro;
+
+/// <summary>The engines the macro bench knows, by the id used on the command line and between processes.</summary>
+internal static class EngineCatalog
+{
+    public const string StateLog = "statelog";
+    public const string StateLogTyped = "statelog-typed";
+    public const string RocksDb = "rocksdb";
+    public const string Faster = "faster";
+    public const string Sqlite = "sqlite";
+    public const string RawFile = "rawfile";
+
+    /// <summary>Every engine, StateLog's first and the raw file (the device's limit, not a peer) last.</summary>
+    public static IReadOnlyList<EngineEntry> All { get; } =
+    [
+        new(StateLog, "StateLog", () => new StateLogByteAdapter()),
+        new(RocksDb, "RocksDB", () => new RocksDbAdapter()),
+        new(Faster, "FASTER", () => new FasterAdapter()),
+        new(Sqlite, "SQLite", () => new SqliteAdapter()),
+        new(RawFile, "Raw file", () => new RawFileAdapter()),
+    ];
+
+    /// <summary>Whether <paramref name="id"/> is one of StateLog's own engines rather than a peer or the raw file.</summary>
+    public static bool IsStateLog(string id) => id.StartsWith(StateLog, StringComparison.Ordinal);
+
+    /// <summary>Whether <paramref name="id"/> is a peer: neither StateLog nor the raw file.</summary>
+    public static bool IsPeer(string id) => !IsStateLog(id) && id != RawFile;
+
+    public static EngineEntry Find(string id) =>
+        All.FirstOrDefault(e => string.Equals(e.Id, id, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"Unknown engine '{id}'; known: {string.Join(", ", All.Select(e => e.Id))}.");
+}

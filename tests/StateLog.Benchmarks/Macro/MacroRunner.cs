@@ -1,0 +1,105 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading.Tasks;
+
+namespace StateLog.Benchmarks.Macro;
+
+/// <summary>
+/// <c>macro [--quick] [--uniform] [--value-bytes N] [--engines a,b] [--dir D] [--out F] [--timeout-seconds S]</c>:
+/// measures the machine, runs every engine's child process in turn, prints the tables and writes the JSON file.
+/// </summary>
+internal static class MacroRunner
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        var parameters = MacroParameters.Parse(args);
+        var engines = (Option(args, "--engines")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? EngineCatalog.All.Select(e => e.Id))
+            .Select(EngineCatalog.Find)
+            .ToList();
+        var root = Path.GetFullPath(Option(args, "--dir") ?? Path.Combine(Path.GetTempPath(), $"statelog-bench-{Environment.ProcessId}"));
+        var timeout = TimeSpan.FromSeconds(int.Parse(Option(args, "--timeout-seconds") ?? "540", CultureInfo.InvariantCulture));
+        var started = DateTimeOffset.UtcNow;
+        var total = Stopwatch.StartNew();
+
+        Console.WriteLine($"StateLog macro benchmark, {started:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine($"Workload: {parameters}");
+        var machine = MachineInfo.Measure(root);
+        var loadBefore = SystemProbe.LoadAverage();
+        Console.WriteLine($"Machine: {machine}");
+
+        var reports = new List<EngineReport>();
+        foreach (var engine in engines)
+        {
+            Console.Error.WriteLine($"[{total.Elapsed:mm\\:ss}] {engine.DisplayName}...");
+            var report = await RunChildAsync(engine, Path.Combine(root, engine.Id), parameters, timeout);
+            Console.Error.WriteLine($"[{total.Elapsed:mm\\:ss}] {engine.DisplayName}: {report.Unavailable ?? "done"}");
+            reports.Add(report);
+        }
+
+        TryDelete(root);
+        var load = $"load average {loadBefore} at the start, {SystemProbe.LoadAverage()} at the end";
+        var targets = TargetCheck.Evaluate(reports.ToDictionary(r => r.Id));
+        Console.WriteLine();
+        Console.WriteLine(ResultTable.Render(reports, targets));
+        foreach (var report in reports.Where(r => r.Configuration is not null))
+        {
+            Console.WriteLine($"- {report.Engine}: {report.Configuration}");
+        }
+
+        var output = Path.GetFullPath(Option(args, "--out")
+            ?? Path.Combine("artifacts", "benchmarks", $"macro-{parameters.Distribution.ToString().ToLowerInvariant()}-{parameters.ValueBytes}b-{started:yyyyMMdd-HHmmss}.json"));
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        await File.WriteAllTextAsync(output, JsonSerializer.Serialize(
+            new { started, totalSeconds = total.Elapsed.TotalSeconds, machine, load, parameters, engines = reports, targets },
+            Json.File));
+        Console.WriteLine();
+        Console.WriteLine($"Total {total.Elapsed.TotalSeconds:F0} s; {load}. JSON: {output}");
+        return 0;
+    }
+
+    private static async Task<EngineReport> RunChildAsync(EngineEntry engine, string directory, MacroParameters parameters, TimeSpan timeout)
+    {
+        var start = ChildProcess.StartInfo(["child", engine.Id, directory, .. parameters.ToArguments()]);
+        start.RedirectStandardOutput = true;
+        using var child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the child process.");
+        var output = child.StandardOutput.ReadToEndAsync();
+        var finished = await Task.WhenAny(child.WaitForExitAsync(), Task.Delay(timeout)) is Task exited && exited.IsCompleted && child.HasExited;
+        if (!finished)
+        {
+            child.Kill(entireProcessTree: true);
+            TryDelete(directory);
+            return new EngineReport { Id = engine.Id, Engine = engine.DisplayName, Unavailable = $"timed out after {timeout.TotalSeconds:F0} s" };
+        }
+
+        var line = (await output).Split('\n').LastOrDefault(l => l.StartsWith(ChildRunner.ResultPrefix, StringComparison.Ordinal));
+        return line is null
+            ? new EngineReport { Id = engine.Id, Engine = engine.DisplayName, Unavailable = $"child exited with code {child.ExitCode} and no result (native crash?)" }
+            : JsonSerializer.Deserialize<EngineReport>(line[ChildRunner.ResultPrefix.Length..], Json.Line)!;
+    }
+
+    private static string? Option(IReadOnlyList<string> args, string name)
+    {
+        for (var i = 0; i < args.Count - 1; i++)
+        {
+            if (args[i] == name)
+            {
+                return args[i + 1];
+            }
+        }
+
+        return null;
+    }
+
+    private static void TryDelete(string directory)
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}

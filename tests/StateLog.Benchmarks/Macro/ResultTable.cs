@@ -1,0 +1,63 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace StateLog.Benchmarks.Macro;
+
+/// <summary>
+/// The Markdown tables of a run: every figure of every engine with a "StateLog / best peer" column (peers are
+/// RocksDB, FASTER and SQLite; the raw file is the device's limit, shown but not a peer), then the issue's targets.
+/// </summary>
+internal static class ResultTable
+{
+    public static string Render(IReadOnlyList<EngineReport> reports, IReadOnlyList<TargetCheck> targets)
+    {
+        var ran = reports.Where(r => r.Unavailable is null).ToList();
+        var stateLog = ran.FirstOrDefault(r => r.Id == EngineCatalog.StateLog);
+        var peers = ran.Where(r => EngineCatalog.IsPeer(r.Id)).ToList();
+
+        var text = new StringBuilder();
+        text.Append("| Metric | ").AppendJoin(" | ", ran.Select(r => r.Engine)).AppendLine(" | StateLog / best peer |");
+        text.Append("|---|").Append(string.Concat(Enumerable.Repeat("---:|", ran.Count + 1))).AppendLine();
+        foreach (var metric in Metric.All)
+        {
+            text.Append("| ").Append(metric.Label).Append(" | ");
+            text.AppendJoin(" | ", ran.Select(metric.Cell));
+            text.Append(" | ").Append(RatioCell(metric, stateLog, peers)).AppendLine(" |");
+        }
+
+        foreach (var missing in reports.Where(r => r.Unavailable is not null))
+        {
+            text.AppendLine().Append("- ").Append(missing.Engine).Append(": unavailable, ").Append(missing.Unavailable);
+        }
+
+        foreach (var partial in ran.Where(r => r.CompactionUnavailable is not null))
+        {
+            text.AppendLine().Append("- ").Append(partial.Engine).Append(": no compaction in this build (").Append(partial.CompactionUnavailable).Append("); its other phases ran");
+        }
+
+        text.AppendLine().AppendLine().AppendLine("| Target (100-byte values) | Figure | Met |").AppendLine("|---|---|---|");
+        foreach (var target in targets)
+        {
+            text.Append("| ").Append(target.Target).Append(" | ").Append(target.Figure.Replace("|", "/", System.StringComparison.Ordinal))
+                .Append(" | ").Append(target.Met switch { true => "yes", false => "**no**", null => "pending" }).AppendLine(" |");
+        }
+
+        return text.ToString();
+    }
+
+    private static string RatioCell(Metric metric, EngineReport? stateLog, IReadOnlyList<EngineReport> peers)
+    {
+        if (stateLog is null || peers.Count == 0 || !metric.Compared)
+        {
+            return "n/a";
+        }
+
+        var best = metric.Best(peers.Select(metric.Value));
+        var bestPeer = peers.FirstOrDefault(p => metric.Value(p) == best);
+        return best == 0 || bestPeer is null || double.IsNaN(metric.Value(stateLog))
+            ? "n/a"
+            : string.Create(CultureInfo.InvariantCulture, $"{metric.Value(stateLog) / best:F2} ({bestPeer.Engine}, {(metric.HigherIsBetter ? "higher" : "lower")} is better)");
+    }
+}

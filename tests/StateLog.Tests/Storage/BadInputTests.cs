@@ -1,0 +1,107 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+
+namespace StateLog.Tests.Storage;
+
+public sealed class BadInputTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private StateLogOptions Options() => new() { DataDirectory = _dir.Path, Durability = Durability.Buffered, MaxRecordBytes = 1024 };
+
+    private string[] Snapshot() => Directory.GetFileSystemEntries(_dir.Path, "*", SearchOption.AllDirectories)
+        .Select(p => $"{p}:{(File.Exists(p) ? new FileInfo(p).Length : -1)}").Order(StringComparer.Ordinal).ToArray();
+
+    public static TheoryData<string> BadNames() => new()
+    {
+        "../x", "/etc/x", "a/b", "a\\b", ".", "..", "", new string('a', 250), "tab\there", "nul\0x", "new\nline", "spa ce", "ünïcode", "C:x", "~home",
+    };
+
+    [Theory]
+    [MemberData(nameof(BadNames))]
+    public void BadTopicName_IsRejected_AndNothingIsCreated(string name)
+    {
+        using var engine = StateLogEngine.Open(Options());
+        var before = Snapshot();
+        var e = Assert.Throws<InvalidTopicNameException>(() => engine.GetTopic(name));
+        Assert.Equal(name, e.TopicName);
+        Assert.StartsWith("Invalid topic name: ", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot());
+        Assert.Empty(engine.TopicNames);
+        Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), "x-0")));
+    }
+
+    [Fact]
+    public void LongestLegalName_IsAccepted() =>
+        Assert.Equal(249, StateLogEngine.Open(Options()).Also(e => e.Dispose(), e => e.GetTopic(new string('a', 249)).Name.Length));
+
+    [Fact]
+    public async Task OversizedRecord_IsRejected_AndTheLogIsUnchanged()
+    {
+        using var engine = StateLogEngine.Open(Options());
+        var topic = engine.GetTopic("events");
+        await topic.PutAsync("k"u8.ToArray(), new byte[100]);
+        var before = Snapshot();
+        var e = await Assert.ThrowsAsync<RecordTooLargeException>(async () => await topic.PutAsync("k"u8.ToArray(), new byte[2000]));
+        Assert.Equal("events", e.Topic);
+        Assert.True(e.RecordBytes > 2000);
+        Assert.Equal(1024, e.MaxRecordBytes);
+        Assert.Equal(before, Snapshot());
+        Assert.Equal(1, topic.GetStats().Partitions[0].LogEndOffset);
+        Assert.Equal(100, (await topic.GetAsync("k"u8.ToArray()))!.Length);
+    }
+
+    [Fact]
+    public void InvalidOptions_FailAtOpen_NamingTheOption()
+    {
+        var options = Options();
+        options.MinCleanableDirtyRatio = 2;
+        var e = Assert.Throws<ArgumentException>(() => StateLogEngine.Open(options));
+        Assert.Contains("MinCleanableDirtyRatio", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(_dir.Path));
+    }
+
+    [Fact]
+    public async Task CreatedFoldersAndFiles_ArePrivateToTheUser()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using (var engine = StateLogEngine.Open(new StateLogOptions { DataDirectory = _dir.Combine("data"), Durability = Durability.Buffered }))
+        {
+            await engine.GetTopic("events").PutAsync("k"u8.ToArray(), "v"u8.ToArray());
+        }
+
+        foreach (var dir in Directory.GetDirectories(_dir.Path, "*", SearchOption.AllDirectories))
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(dir));
+        }
+
+        foreach (var file in Directory.GetFiles(_dir.Path, "*", SearchOption.AllDirectories))
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
+    }
+}
+
+internal static class TestExtensions
+{
+    /// <summary>Runs <paramref name="use"/>, then <paramref name="after"/>, and returns the result.</summary>
+    public static TResult Also<T, TResult>(this T value, Action<T> after, Func<T, TResult> use)
+    {
+        try
+        {
+            return use(value);
+        }
+        finally
+        {
+            after(value);
+        }
+    }
+}

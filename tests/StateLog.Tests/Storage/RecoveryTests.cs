@@ -1,0 +1,189 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading.Tasks;
+using StateLog.Storage.Segments;
+
+namespace StateLog.Tests.Storage;
+
+public sealed class RecoveryTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private StateLogOptions Options() => new() { DataDirectory = _dir.Path, Durability = Durability.Buffered, SegmentBytes = 1 << 20, IndexIntervalBytes = 64 };
+
+    private string LogFile(long baseOffset = 0) => SegmentFiles.Log(_dir.Combine("events-0"), baseOffset);
+
+    private static async Task<List<(long Offset, string Key, string? Value)>> ReadAll(TopicLog topic)
+    {
+        var list = new List<(long, string, string?)>();
+        await foreach (var r in topic.ReadAsync())
+        {
+            list.Add((r.Offset, Encoding.UTF8.GetString(r.Key.Span), r.Value is { } v ? Encoding.UTF8.GetString(v.Span) : null));
+        }
+
+        return list;
+    }
+
+    /// <summary>Writes single-record batches and returns the file position where each batch ends.</summary>
+    private async Task<List<long>> WriteBatches(int count)
+    {
+        var ends = new List<long>();
+        using var engine = StateLogEngine.Open(Options());
+        var topic = engine.GetTopic("events");
+        for (var i = 0; i < count; i++)
+        {
+            await topic.PutAsync(Encoding.UTF8.GetBytes($"k{i % 3}"), Encoding.UTF8.GetBytes($"value-{i}-{new string('x', i)}"));
+            ends.Add(new FileInfo(LogFile()).Length);
+        }
+
+        return ends;
+    }
+
+    [Fact]
+    public async Task TruncatedTail_AtEveryBytePositionOfTheLastTwoBatches_OpensWithTheWholeBatchesBeforeTheCut()
+    {
+        var ends = await WriteBatches(6);
+        var original = File.ReadAllBytes(LogFile());
+        var start = ends[^3];
+        for (var cut = start; cut <= original.Length; cut++)
+        {
+            File.WriteAllBytes(LogFile(), original.AsSpan(0, (int)cut).ToArray());
+            var wholeBatches = ends.Count(e => e <= cut);
+            using var engine = StateLogEngine.Open(Options());
+            var topic = engine.GetTopic("events");
+            var records = await ReadAll(topic);
+            Assert.Equal(Enumerable.Range(0, wholeBatches).Select(i => (long)i), records.Select(r => r.Offset));
+            Assert.Equal(wholeBatches == 0 ? 0 : ends[wholeBatches - 1], new FileInfo(LogFile()).Length);
+            Assert.Equal(wholeBatches, topic.GetStats().Partitions[0].LogEndOffset);
+            var latest = records.GroupBy(r => r.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+            foreach (var key in new[] { "k0", "k1", "k2" })
+            {
+                var value = await topic.GetAsync(Encoding.UTF8.GetBytes(key));
+                Assert.Equal(latest.GetValueOrDefault(key), value is null ? null : Encoding.UTF8.GetString(value));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task TornTail_WithGarbageAfterTheLastBatch_IsTruncatedAndTheNextAppendContinues()
+    {
+        var ends = await WriteBatches(4);
+        using (var file = File.OpenWrite(LogFile()))
+        {
+            file.Seek(0, SeekOrigin.End);
+            file.Write(Enumerable.Range(0, 100).Select(i => (byte)(i * 7)).ToArray());
+        }
+
+        using var engine = StateLogEngine.Open(Options());
+        var topic = engine.GetTopic("events");
+        Assert.Equal(ends[^1], new FileInfo(LogFile()).Length);
+        var next = await topic.PutAsync("k9"u8.ToArray(), "after"u8.ToArray());
+        Assert.Equal(4, next.Offset);
+    }
+
+    [Theory]
+    [InlineData("delete")]
+    [InlineData("garbage")]
+    [InlineData("truncate")]
+    public async Task IndexFiles_DeletedOrDamaged_AreRebuiltOnOpen(string damage)
+    {
+        var options = Options();
+        options.SegmentBytes = 2048;
+        options.MaxRecordBytes = 512;
+        var expected = new List<long>();
+        using (var engine = StateLogEngine.Open(options))
+        {
+            var topic = engine.GetTopic("events");
+            for (var i = 0; i < 200; i++)
+            {
+                expected.Add((await topic.PutAsync(Encoding.UTF8.GetBytes($"k{i}"), new byte[40])).Offset);
+            }
+        }
+
+        var folder = _dir.Combine("events-0");
+        var indexes = Directory.GetFiles(folder).Where(f => f.EndsWith(".index", StringComparison.Ordinal) || f.EndsWith(".timeindex", StringComparison.Ordinal)).ToList();
+        Assert.True(indexes.Count >= 4, $"expected several segments' indexes, found {indexes.Count}");
+        var good = indexes.ToDictionary(f => f, File.ReadAllBytes);
+        Assert.Contains(good.Values, b => b.Length > 0);
+        foreach (var index in indexes)
+        {
+            switch (damage)
+            {
+                case "delete": File.Delete(index); break;
+                case "garbage": File.WriteAllText(index, "  "); break;
+                default: File.WriteAllBytes(index, good[index].AsSpan(0, good[index].Length / 2).ToArray()); break;
+            }
+        }
+
+        using (var engine = StateLogEngine.Open(options))
+        {
+            var topic = engine.GetTopic("events");
+            // Reading from each offset goes through the rebuilt sparse index.
+            foreach (var offset in expected.Where(o => o % 17 == 0))
+            {
+                await foreach (var r in topic.ReadAsync(new ReadOptions { FromOffset = offset }))
+                {
+                    Assert.Equal(offset, r.Offset);
+                    break;
+                }
+            }
+        }
+
+        var activeSegment = Path.GetFileNameWithoutExtension(Directory.GetFiles(folder, "*.log").Max());
+        foreach (var index in indexes.Where(i => Path.GetFileNameWithoutExtension(i) != activeSegment))
+        {
+            // The active segment's indexes are written again at the next roll or clean close; sealed ones at open.
+            Assert.True(File.Exists(index), $"{index} was not rebuilt");
+            Assert.Equal(good[index], File.ReadAllBytes(index));
+        }
+    }
+
+    [Fact]
+    public void SecondOpen_OfTheSameDirectory_InThisProcess_FailsWithDataDirectoryLocked()
+    {
+        using var first = StateLogEngine.Open(Options());
+        var e = Assert.Throws<DataDirectoryLockedException>(() => StateLogEngine.Open(Options()));
+        Assert.Equal(Path.GetFullPath(_dir.Path), e.DataDirectory);
+        Assert.Contains(Path.GetFullPath(_dir.Path), e.Message, StringComparison.Ordinal);
+        first.Dispose();
+        using var again = StateLogEngine.Open(Options());
+    }
+
+    [Fact]
+    public async Task PartitionCount_IsRecorded_AndAnotherCountIsAClearError()
+    {
+        using (var engine = StateLogEngine.Open(Options()))
+        {
+            await engine.GetTopic("events", 4).PutAsync("k"u8.ToArray(), "v"u8.ToArray());
+        }
+
+        using (var engine = StateLogEngine.Open(Options()))
+        {
+            var e = Assert.Throws<TopicConfigurationMismatchException>(() => engine.GetTopic("events", 3));
+            Assert.Equal(4, e.RecordedPartitions);
+            Assert.Equal(3, e.RequestedPartitions);
+            Assert.Equal(4, engine.GetTopic("events").PartitionCount);
+        }
+    }
+
+    [Fact]
+    public async Task CleanStop_WritesTheMarkerAndTheRecoveryPoint()
+    {
+        using (var engine = StateLogEngine.Open(Options()))
+        {
+            await engine.GetTopic("events").PutAsync("k"u8.ToArray(), "v"u8.ToArray());
+        }
+
+        Assert.True(File.Exists(_dir.Combine(StateLogEngine.CleanShutdownFileName)));
+        Assert.Equal(["0", "1", "events 0 1"], File.ReadAllLines(_dir.Combine(StateLogEngine.RecoveryPointFileName)));
+        using (StateLogEngine.Open(Options()))
+        {
+            Assert.False(File.Exists(_dir.Combine(StateLogEngine.CleanShutdownFileName)), "the marker must go while the engine is open");
+        }
+    }
+}
