@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
+using StateLog.Diagnostics;
 using StateLog.Storage;
 
 namespace StateLog.Compaction;
@@ -229,6 +230,7 @@ internal sealed class LogCleaner : IDisposable
             throw disabled;
         }
 
+        var started = _time.GetTimestamp();
         try
         {
             var range = Range(log, now);
@@ -241,6 +243,7 @@ internal sealed class LogCleaner : IDisposable
             state.RetryAtMs = 0;
             log.LastCleaned = _time.GetUtcNow();
             log.LastCleaningOutcome = stats.ToString();
+            StateLogInstruments.RecordCleanerPass(log.Topic, log.Partition, _time.GetElapsedTime(started), succeeded: true);
             return stats;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -250,6 +253,7 @@ internal sealed class LogCleaner : IDisposable
         catch (Exception e)
         {
             MarkFailed(log, state, e, now);
+            StateLogInstruments.RecordCleanerPass(log.Topic, log.Partition, _time.GetElapsedTime(started), succeeded: false);
             throw;
         }
     }

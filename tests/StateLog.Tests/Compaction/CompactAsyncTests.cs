@@ -48,6 +48,53 @@ public sealed class CompactAsyncTests
     }
 
     [Fact]
+    public async Task Passes_ReportedToTheStateLogMeter_ByResult()
+    {
+        using var h = new CompactionHarness();
+        var name = "metered-" + Guid.NewGuid().ToString("N")[..12]; // the meter is process-wide: count only this topic
+        var topic = h.Engine.GetTopic(name, 2);
+        var results = new System.Collections.Concurrent.ConcurrentBag<(string? Result, int Partition)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "StateLog" && instrument.Name == "statelog.cleaner.passes")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            string? result = null;
+            int partition = -1;
+            string? measured = null;
+            foreach (var tag in tags)
+            {
+                result = tag.Key == "statelog.cleaner.result" ? (string?)tag.Value : result;
+                partition = tag.Key == "statelog.partition" ? System.Convert.ToInt32(tag.Value, System.Globalization.CultureInfo.InvariantCulture) : partition;
+                measured = tag.Key == "statelog.topic" ? (string?)tag.Value : measured;
+            }
+
+            if (measured == name)
+            {
+                results.Add((result, partition));
+            }
+        });
+        listener.Start();
+        var key0 = Enumerable.Range(0, 100).Select(i => $"k{i}").First(k => topic.PartitionFor(CompactionHarness.B(k).Span) == 0);
+        for (var i = 0; i < 20; i++)
+        {
+            await topic.PutAsync(CompactionHarness.B(key0), CompactionHarness.B($"v{i}"));
+        }
+
+        CompactionHarness.Overwrite(topic.PartitionLogs[0].Segments[0].LogPath, 30, [0xAB, 0xCD]);
+
+        await Assert.ThrowsAsync<CompactionFailedException>(async () => await topic.CompactAsync());
+
+        Assert.Contains(("failed", 0), results);
+        Assert.Contains(("succeeded", 1), results);
+    }
+
+    [Fact]
     public async Task CompactAsync_Throttled_SleepsOnTheTimeProvider()
     {
         const long rate = 4096;
