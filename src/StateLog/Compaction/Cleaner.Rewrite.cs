@@ -27,7 +27,7 @@ internal sealed partial class Cleaner
             foreach (var source in group)
             {
                 stats.BytesRead += source.Size;
-                ForEachBatch(source, 0, log.MaxBatchBytes, cancellationToken, batch =>
+                ForEachBatch(source, source.BaseOffset, log.MaxBatchBytes, cancellationToken, batch =>
                 {
                     last = new LastBatch(batch.BaseOffset, batch.LastOffset, batch.MaxTimestamp, true);
                     CleanBatch(log, batch, map, nowMs, upperBound, output, stats);
@@ -178,7 +178,7 @@ internal sealed partial class Cleaner
                 var hash = KeyIndex.Hash(record.Key);
                 if (log.Keys.TryGet(hash, out var location) && location.Offset == record.Offset)
                 {
-                    output.KeyMoves.Add(new SegmentSwap.KeyMove(hash, new KeyLocation(record.Offset, batchPosition + record.PositionInBatch, record.IsTombstone ? -1 : record.SizeInBytes), Removed: false));
+                    output.KeyMoves.Add(new SegmentSwap.KeyMove(hash, KeyLocation.Of(written, record, batchPosition), Removed: false));
                 }
             }
         }

@@ -100,7 +100,7 @@ internal sealed partial class Cleaner : IDisposable
             }
 
             var full = false;
-            ForEachBatch(segment, segment.PositionFor(start), log.MaxBatchBytes, cancellationToken, batch =>
+            ForEachBatch(segment, start, log.MaxBatchBytes, cancellationToken, batch =>
             {
                 stats.MapBytesRead += batch.SizeInBytes;
                 foreach (var record in batch)
@@ -223,10 +223,10 @@ internal sealed partial class Cleaner : IDisposable
         return counts;
     }
 
-    /// <summary>Walks the batches of <paramref name="segment"/> from <paramref name="position"/>, counting them against the throttle.</summary>
-    private void ForEachBatch(LogSegment segment, long position, int maxBatchBytes, CancellationToken cancellationToken, SegmentBatches.Visitor visit)
+    /// <summary>Walks the batches of <paramref name="segment"/> from <paramref name="fromOffset"/>, counting them against the throttle.</summary>
+    private void ForEachBatch(LogSegment segment, long fromOffset, int maxBatchBytes, CancellationToken cancellationToken, SegmentBatches.Visitor visit)
     {
-        var read = SegmentBatches.ForEach(segment, position, maxBatchBytes, cancellationToken, batch =>
+        var read = SegmentBatches.ForEach(segment, fromOffset, maxBatchBytes, cancellationToken, batch =>
         {
             _throttler.MaybeThrottle(batch.SizeInBytes, cancellationToken);
             return visit(batch);

@@ -4,17 +4,18 @@ using StateLog.Storage.Segments;
 
 namespace StateLog.Compaction;
 
-/// <summary>The cleaner's way through a segment: every batch verified (CRC, sizes), a bad one a <see cref="CorruptLogException"/>.</summary>
+/// <summary>The cleaner's way through a segment: every batch verified (CRC, sizes, offsets), a bad one a <see cref="CorruptLogException"/>.</summary>
 internal static class SegmentBatches
 {
     /// <summary>Sees one batch; returns false to stop.</summary>
     public delegate bool Visitor(RecordBatch batch);
 
     /// <summary>
-    /// Walks the batches of <paramref name="segment"/> from <paramref name="position"/>, holding a reference so a swap
-    /// cannot close it meanwhile. Returns false, reading nothing, when the segment was already retired.
+    /// Walks the batches of <paramref name="segment"/> from <paramref name="fromOffset"/> through a
+    /// <see cref="SegmentReader"/> (CRCs and offsets checked), holding a reference so a swap cannot close the segment
+    /// meanwhile. Returns false, reading nothing, when the segment was already retired.
     /// </summary>
-    public static bool ForEach(LogSegment segment, long position, int maxBatchBytes, CancellationToken cancellationToken, Visitor visit)
+    public static bool ForEach(LogSegment segment, long fromOffset, int maxBatchBytes, CancellationToken cancellationToken, Visitor visit)
     {
         if (!segment.TryAcquire())
         {
@@ -23,26 +24,17 @@ internal static class SegmentBatches
 
         try
         {
-            using var scanner = new BatchScanner(segment.File, position, segment.Size, maxBatchBytes);
-            while (true)
+            using var reader = new SegmentReader(segment, fromOffset, maxBatchBytes);
+            while (reader.MoveNext())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var result = scanner.Next(verify: true);
-                if (result == ScanResult.End)
+                if (!visit(reader.Current))
                 {
-                    return true;
-                }
-
-                if (result != ScanResult.Batch)
-                {
-                    throw new CorruptLogException(segment.LogPath, scanner.Position, scanner.Problem ?? "a batch is cut short");
-                }
-
-                if (!visit(new RecordBatch(scanner.Current)))
-                {
-                    return true;
+                    break;
                 }
             }
+
+            return true;
         }
         finally
         {

@@ -34,7 +34,7 @@ internal sealed record SegmentSummary(long Records, long Tombstones, long Earlie
         }
 
         var builder = new Builder();
-        var read = SegmentBatches.ForEach(segment, 0, maxBatchBytes, CancellationToken.None, batch =>
+        var read = SegmentBatches.ForEach(segment, segment.BaseOffset, maxBatchBytes, CancellationToken.None, batch =>
         {
             foreach (var record in batch)
             {

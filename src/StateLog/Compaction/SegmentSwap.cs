@@ -91,7 +91,7 @@ internal static class SegmentSwap
         crash.Hit("Cleaner.AfterDirectorySync");
 
         var replacement = LogSegment.Open(storage, directory, baseOffset, log.Config.IndexIntervalBytes);
-        replacement.AdoptIndexes(cleaned.OffsetIndex, cleaned.TimeIndex, cleaned.NextOffset, cleaned.MaxTimestamp, cleaned.OffsetOfMaxTimestamp, cleaned.FirstBatchTimestamp);
+        replacement.AdoptIndexes(cleaned.OffsetIndex, cleaned.TimeIndex, cleaned.NextOffset, cleaned.MaxTimestamp, cleaned.OffsetOfMaxTimestamp, cleaned.FirstBatchTimestamp, cleaned.IsDense);
         SegmentSummary.Remember(replacement, summary);
         var current = log.Segments;
         var first = Array.IndexOf(current, old[0]);

@@ -18,11 +18,11 @@ internal static class KeyIndexSnapshot
 {
     private const uint Magic = 0x534C4B49; // "SLKI"
     private const int Version = 1;
-    private const int SegmentEntryBytes = 8 * 6;
-    private const int KeyEntryBytes = 16 + 8 + 4 + 4;
+    private const int SegmentEntryBytes = (8 * 7) + 4 + 4;
+    private const int KeyEntryBytes = 16 + 8 + 4 + 4 + 4;
 
-    /// <summary>The state of one segment at the close.</summary>
-    public readonly record struct SegmentState(long BaseOffset, long Size, long NextOffset, long MaxTimestamp, long OffsetOfMaxTimestamp, long FirstBatchTimestamp);
+    /// <summary>The state of one segment at the close, with CRC-32Cs of its index files (Kafka's indexes carry none).</summary>
+    public readonly record struct SegmentState(long BaseOffset, long Size, long NextOffset, long MaxTimestamp, long OffsetOfMaxTimestamp, long FirstBatchTimestamp, bool IsDense, uint OffsetIndexChecksum, uint TimeIndexChecksum);
 
     public static string PathFor(string directory, long logEndOffset) => Path.Combine(directory, SegmentFiles.Name(logEndOffset) + SegmentFiles.KeyIndexExtension);
 
@@ -39,11 +39,15 @@ internal static class KeyIndexSnapshot
         p += 4;
         foreach (var s in segments)
         {
-            foreach (var v in new[] { s.BaseOffset, s.Size, s.NextOffset, s.MaxTimestamp, s.OffsetOfMaxTimestamp, s.FirstBatchTimestamp ?? -1 })
+            foreach (var v in new[] { s.BaseOffset, s.Size, s.NextOffset, s.MaxTimestamp, s.OffsetOfMaxTimestamp, s.FirstBatchTimestamp ?? -1, s.IsDense ? 1 : 0 })
             {
                 BinaryPrimitives.WriteInt64BigEndian(span[p..], v);
                 p += 8;
             }
+
+            BinaryPrimitives.WriteUInt32BigEndian(span[p..], Crc32C.Compute(s.OffsetIndex.Serialize()));
+            BinaryPrimitives.WriteUInt32BigEndian(span[(p + 4)..], Crc32C.Compute(s.TimeIndex.Serialize()));
+            p += 8;
         }
 
         BinaryPrimitives.WriteInt32BigEndian(span[p..], keys.Count);
@@ -54,6 +58,7 @@ internal static class KeyIndexSnapshot
             BinaryPrimitives.WriteInt64BigEndian(span[(p += 16)..], location.Offset);
             BinaryPrimitives.WriteInt32BigEndian(span[(p += 8)..], location.Position);
             BinaryPrimitives.WriteInt32BigEndian(span[(p += 4)..], location.Size);
+            BinaryPrimitives.WriteUInt32BigEndian(span[(p += 4)..], location.Checksum);
             p += 4;
         }
 
@@ -129,7 +134,10 @@ internal static class KeyIndexSnapshot
                 BinaryPrimitives.ReadInt64BigEndian(e[16..]),
                 BinaryPrimitives.ReadInt64BigEndian(e[24..]),
                 BinaryPrimitives.ReadInt64BigEndian(e[32..]),
-                BinaryPrimitives.ReadInt64BigEndian(e[40..]));
+                BinaryPrimitives.ReadInt64BigEndian(e[40..]),
+                BinaryPrimitives.ReadInt64BigEndian(e[48..]) == 1,
+                BinaryPrimitives.ReadUInt32BigEndian(e[56..]),
+                BinaryPrimitives.ReadUInt32BigEndian(e[60..]));
             if (states[i].BaseOffset != segments[i].BaseOffset || states[i].Size != segments[i].File.Length)
             {
                 return null;
@@ -148,7 +156,7 @@ internal static class KeyIndexSnapshot
             var e = span.Slice(p, KeyEntryBytes);
             keys.Set(
                 BinaryPrimitives.ReadUInt128BigEndian(e),
-                new KeyLocation(BinaryPrimitives.ReadInt64BigEndian(e[16..]), BinaryPrimitives.ReadInt32BigEndian(e[24..]), BinaryPrimitives.ReadInt32BigEndian(e[28..])));
+                new KeyLocation(BinaryPrimitives.ReadInt64BigEndian(e[16..]), BinaryPrimitives.ReadInt32BigEndian(e[24..]), BinaryPrimitives.ReadInt32BigEndian(e[28..]), BinaryPrimitives.ReadUInt32BigEndian(e[32..])));
         }
 
         return states;

@@ -359,7 +359,7 @@ internal sealed partial class PartitionLog : IDisposable
         {
             foreach (var u in _keyUpdates)
             {
-                Keys.Set(u.Hash, new KeyLocation(u.Offset, u.Position, u.Size));
+                Keys.Set(u.Hash, u.Location);
             }
         }
 
@@ -383,7 +383,7 @@ internal sealed partial class PartitionLog : IDisposable
             {
                 var p = round[i];
                 var position = _builder.Append(_nextOffset + (i - first), now, p.Key.Span, p.Value.GetValueOrDefault().Span, p.Value is null);
-                _keyUpdates.Add(new KeyUpdate(KeyIndex.Hash(p.Key.Span), _nextOffset + (i - first), position, p.Value is null ? -1 : _builder.SizeInBytes - position));
+                _keyUpdates.Add(new KeyUpdate(KeyIndex.Hash(p.Key.Span), new KeyLocation(_nextOffset + (i - first), position, p.Value is null ? -1 : _builder.SizeInBytes - position, 0)));
                 i++;
             }
 
@@ -398,8 +398,8 @@ internal sealed partial class PartitionLog : IDisposable
             segment.Append(batch, _builder.LastOffset, _builder.MaxTimestamp);
             for (var k = first; k < i; k++)
             {
-                var u = _keyUpdates[k];
-                _keyUpdates[k] = u with { Position = (int)batchPosition + u.Position };
+                var (hash, l) = _keyUpdates[k];
+                _keyUpdates[k] = new KeyUpdate(hash, KeyLocation.Of(l.Offset, batchPosition + l.Position, batch.Slice(l.Position, Math.Max(l.Size, 0)), l.IsTombstone));
             }
 
             Volatile.Write(ref _nextOffset, _builder.LastOffset + 1);
@@ -526,5 +526,5 @@ internal sealed partial class PartitionLog : IDisposable
             _core.OnCompleted(continuation, state, token, flags);
     }
 
-    private readonly record struct KeyUpdate(UInt128 Hash, long Offset, int Position, int Size);
+    private readonly record struct KeyUpdate(UInt128 Hash, KeyLocation Location);
 }

@@ -44,6 +44,7 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
         _directoryLock = directoryLock;
         _recordedPartitions = recordedPartitions;
         _recoveryPoints = recoveryPoints;
+        _writtenRecoveryPoints = recoveryPoints;
         Cleaner = new LogCleaner(options, dataDirectory, Partitions);
         var period = options.Durability == Durability.Buffered ? Min(options.FlushInterval, TimeSpan.FromSeconds(1)) : TimeSpan.FromSeconds(1);
         _maintenance = options.TimeProvider.CreateTimer(static e => ((StateLogEngine)e!).RunMaintenance(), this, period, period);
@@ -100,6 +101,9 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
                 {
                     engine.OpenTopic(topic, partitions);
                 }
+
+                // Recovery may have moved recovery points (Kafka rewrites a checkpoint that is past the log end at once).
+                engine.WriteRecoveryPoints(engine.Partitions().ToDictionary(p => (p.Topic, p.Partition), p => p.RecoveryPoint));
 
                 if (options.EnableCleaner)
                 {
