@@ -98,6 +98,13 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
                 {
                     engine.OpenTopic(topic, partitions);
                 }
+
+                // A recovery that cut a log below its checkpointed recovery point lowers the checkpoint before anything
+                // new is appended; otherwise a later crash would trust unsynced offsets under the stale, higher point.
+                if (engine.Partitions().Any(p => recoveryPoints.GetValueOrDefault((p.Topic, p.Partition)) > p.RecoveryPoint))
+                {
+                    engine.WriteRecoveryPoints(engine.Partitions().ToDictionary(p => (p.Topic, p.Partition), p => p.RecoveryPoint));
+                }
             }
             catch
             {
