@@ -27,7 +27,7 @@ internal sealed partial class Cleaner
             foreach (var source in group)
             {
                 stats.BytesRead += source.Size;
-                ForEachBatch(source, source.BaseOffset, log.MaxBatchBytes, cancellationToken, (batch, _) =>
+                ForEachBatch(source, source.BaseOffset, log.MaxBatchBytes, cancellationToken, batch =>
                 {
                     last = new LastBatch(batch.BaseOffset, batch.LastOffset, batch.MaxTimestamp, true);
                     CleanBatch(log, batch, map, nowMs, upperBound, output, stats);

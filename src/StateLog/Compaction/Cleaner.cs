@@ -100,7 +100,7 @@ internal sealed partial class Cleaner : IDisposable
             }
 
             var full = false;
-            ForEachBatch(segment, start, log.MaxBatchBytes, cancellationToken, (batch, _) =>
+            ForEachBatch(segment, start, log.MaxBatchBytes, cancellationToken, batch =>
             {
                 stats.MapBytesRead += batch.SizeInBytes;
                 foreach (var record in batch)
@@ -223,34 +223,17 @@ internal sealed partial class Cleaner : IDisposable
         return counts;
     }
 
-    /// <summary>Walks the batches of <paramref name="segment"/> from <paramref name="fromOffset"/> through a <see cref="SegmentReader"/>; a bad batch is a <see cref="CorruptLogException"/>.</summary>
-    private void ForEachBatch(LogSegment segment, long fromOffset, int maxBatchBytes, CancellationToken cancellationToken, BatchVisitor visit)
+    /// <summary>Walks the batches of <paramref name="segment"/> from <paramref name="fromOffset"/>, counting them against the throttle.</summary>
+    private void ForEachBatch(LogSegment segment, long fromOffset, int maxBatchBytes, CancellationToken cancellationToken, SegmentBatches.Visitor visit)
     {
-        if (!segment.TryAcquire())
+        var read = SegmentBatches.ForEach(segment, fromOffset, maxBatchBytes, cancellationToken, batch =>
+        {
+            _throttler.MaybeThrottle(batch.SizeInBytes, cancellationToken);
+            return visit(batch);
+        });
+        if (!read)
         {
             throw new OperationCanceledException("The partition was closed during a cleaning pass.");
         }
-
-        try
-        {
-            using var reader = new SegmentReader(segment, fromOffset, maxBatchBytes);
-            while (reader.MoveNext())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var batch = reader.Current;
-                _throttler.MaybeThrottle(batch.SizeInBytes, cancellationToken);
-                if (!visit(batch, reader.Position))
-                {
-                    return;
-                }
-            }
-        }
-        finally
-        {
-            segment.Release();
-        }
     }
-
-    /// <summary>Sees one batch and its file position; returns false to stop.</summary>
-    private delegate bool BatchVisitor(RecordBatch batch, long position);
 }

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
+using StateLog.Diagnostics;
 using StateLog.Storage;
 
 namespace StateLog.Compaction;
@@ -40,9 +41,6 @@ internal sealed class LogCleaner : IDisposable
         _checkpoint = new CleanerCheckpoint(options.Storage, dataDirectory);
         _throttler = new Throttler(options.CleanerMaxBytesPerSecond, _time);
     }
-
-    /// <summary>The most keys one pass indexes (tests lower it to exercise partial passes).</summary>
-    public int MaxMapEntries { get; init; } = OffsetMap.DefaultMaxEntries;
 
     public Throttler Throttler => _throttler;
 
@@ -232,10 +230,11 @@ internal sealed class LogCleaner : IDisposable
             throw disabled;
         }
 
+        var started = _time.GetTimestamp();
         try
         {
             var range = Range(log, now);
-            using var cleaner = new Cleaner(_throttler, MaxMapEntries);
+            using var cleaner = new Cleaner(_throttler);
             var stats = cleaner.Clean(log, range, now, cancellationToken);
             log.FirstDirtyOffset = Math.Max(range.FirstDirtyOffset, stats.EndOffset);
             _checkpoint.Update(log);
@@ -244,6 +243,7 @@ internal sealed class LogCleaner : IDisposable
             state.RetryAtMs = 0;
             log.LastCleaned = _time.GetUtcNow();
             log.LastCleaningOutcome = stats.ToString();
+            StateLogInstruments.RecordCleanerPass(log.Topic, log.Partition, _time.GetElapsedTime(started), succeeded: true);
             return stats;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -253,6 +253,7 @@ internal sealed class LogCleaner : IDisposable
         catch (Exception e)
         {
             MarkFailed(log, state, e, now);
+            StateLogInstruments.RecordCleanerPass(log.Topic, log.Partition, _time.GetElapsedTime(started), succeeded: false);
             throw;
         }
     }

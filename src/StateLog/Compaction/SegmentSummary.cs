@@ -1,6 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
-using StateLog.Storage.Records;
+using System.Threading;
 using StateLog.Storage.Segments;
 
 namespace StateLog.Compaction;
@@ -21,8 +21,6 @@ internal sealed record SegmentSummary(long Records, long Tombstones, long Earlie
 {
     private static readonly ConditionalWeakTable<LogSegment, SegmentSummary> Known = new();
 
-    public static SegmentSummary Empty { get; } = new(0, 0, long.MaxValue, 0);
-
     public static void Remember(LogSegment segment, SegmentSummary summary) => Known.AddOrUpdate(segment, summary);
 
     public static SegmentSummary? Find(LogSegment segment) => Known.TryGetValue(segment, out var summary) ? summary : null;
@@ -35,32 +33,24 @@ internal sealed record SegmentSummary(long Records, long Tombstones, long Earlie
             return known;
         }
 
-        if (!segment.TryAcquire())
+        var builder = new Builder();
+        var read = SegmentBatches.ForEach(segment, segment.BaseOffset, maxBatchBytes, CancellationToken.None, batch =>
+        {
+            foreach (var record in batch)
+            {
+                builder.Add(record.IsTombstone, record.KeyIsNull, batch.DeleteHorizon);
+            }
+
+            return true;
+        });
+        if (!read)
         {
             return null;
         }
 
-        try
-        {
-            var builder = new Builder();
-            using var reader = new SegmentReader(segment, segment.BaseOffset, maxBatchBytes);
-            while (reader.MoveNext())
-            {
-                var batch = reader.Current;
-                foreach (var record in batch)
-                {
-                    builder.Add(record.IsTombstone, record.KeyIsNull, batch.DeleteHorizon);
-                }
-            }
-
-            var summary = builder.Build();
-            Remember(segment, summary);
-            return summary;
-        }
-        finally
-        {
-            segment.Release();
-        }
+        var summary = builder.Build();
+        Remember(segment, summary);
+        return summary;
     }
 
     /// <summary>Whether a pass at <paramref name="nowMs"/> could remove a tombstone of this segment by its horizon alone.</summary>

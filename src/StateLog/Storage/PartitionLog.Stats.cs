@@ -14,6 +14,12 @@ internal sealed partial class PartitionLog
 
     public string? LastCleaningOutcome { get; set; }
 
+    /// <summary>
+    /// How old the active segment's first batch may get before the segment rolls: SegmentMaxAge, capped by
+    /// MaxCompactionLag (KIP-354), since the active segment is never cleaned.
+    /// </summary>
+    public TimeSpan RollAge => Config.MaxCompactionLag is { } lag && lag < Config.SegmentMaxAge ? lag : Config.SegmentMaxAge;
+
     /// <summary>The engine options (the cleaner takes the storage, crash points and clock from them).</summary>
     public StateLogOptions Options => _options;
 

@@ -159,12 +159,12 @@ internal sealed partial class PartitionLog : IDisposable
         }
     }
 
-    /// <summary>Rolls the active segment if its first batch is older than SegmentMaxAge (checked on a timer, so idle partitions roll too).</summary>
+    /// <summary>Rolls the active segment if its first batch is older than <see cref="RollAge"/> (checked on a timer, so idle partitions roll too).</summary>
     public void RollIfOlderThan(long nowMs)
     {
         lock (_writeLock)
         {
-            if (_failure is null && ActiveSegment.FirstBatchTimestamp is { } first && nowMs - first >= (long)Config.SegmentMaxAge.TotalMilliseconds)
+            if (_failure is null && ActiveSegment.FirstBatchTimestamp is { } first && nowMs - first >= (long)RollAge.TotalMilliseconds)
             {
                 RollLocked();
             }

@@ -62,6 +62,22 @@ public sealed class BatchRetentionTests : IDisposable
     }
 
     [Fact]
+    public async Task Clean_StaleCleanedFileReplaced_NewSegmentTrimmed()
+    {
+        await _h.FillSegments(3, i => ($"k{i % 2}", $"v{i}"));
+        var stale = _h.Log.Segments[0].LogPath + ".cleaned";
+        System.IO.File.WriteAllBytes(stale, new byte[8192]); // left by an aborted pass
+
+        _h.CleanAll();
+
+        var segment = _h.Log.Segments[0];
+        Assert.Equal(segment.Size, new System.IO.FileInfo(segment.LogPath).Length);
+        Assert.True(segment.Size < 1024);
+        Assert.False(System.IO.File.Exists(stale));
+        Assert.Equal(2, _h.Read().Count(r => r.Offset < _h.Log.ActiveSegment.BaseOffset));
+    }
+
+    [Fact]
     public async Task Clean_BatchLargerThanReadBuffer_Succeeds()
     {
         using var h = new CompactionHarness(o =>

@@ -148,13 +148,26 @@ internal sealed class CompactionHarness : IDisposable
         return list;
     }
 
-    /// <summary>Writes a segment file of single-record batches directly (sparse offsets, chosen timestamps, unkeyed records).</summary>
-    public static void WriteSegment(string directory, long baseOffset, IEnumerable<(long Offset, string? Key, string? Value, long Timestamp)> records)
+    /// <summary>Closes the engine, writes partition 0's segments directly (sparse offsets, unkeyed records), and reopens.</summary>
+    public void Recreate(params (long Base, IEnumerable<(long Offset, string? Key, string? Value)> Records)[] segments)
+    {
+        Engine?.Dispose();
+        foreach (var (baseOffset, records) in segments)
+        {
+            WriteSegment(PartitionDirectory(), baseOffset, records);
+        }
+
+        Open();
+    }
+
+    /// <summary>Writes a segment file of single-record batches stamped <see cref="Start"/>; a null key is written as Kafka's null key.</summary>
+    private static void WriteSegment(string directory, long baseOffset, IEnumerable<(long Offset, string? Key, string? Value)> records)
     {
         Directory.CreateDirectory(directory);
         using var builder = new RecordBatchBuilder();
         using var file = File.Create(SegmentFiles.Log(directory, baseOffset));
-        foreach (var (offset, key, value, timestamp) in records)
+        var timestamp = Start.ToUnixTimeMilliseconds();
+        foreach (var (offset, key, value) in records)
         {
             builder.Reset(offset, timestamp);
             builder.Append(offset, timestamp, Encoding.UTF8.GetBytes(key ?? ""), Encoding.UTF8.GetBytes(value ?? ""), value is null);

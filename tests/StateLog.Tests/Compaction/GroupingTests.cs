@@ -34,13 +34,8 @@ public sealed class GroupingTests : IDisposable
     [InlineData(1L, 2)] // one more offset and it no longer fits
     public void GroupSegments_RelativeOffsetLimit(long extra, int expectedGroups)
     {
-        _h.Engine.Dispose();
-        var t = CompactionHarness.Start.ToUnixTimeMilliseconds();
         const long second = int.MaxValue - 1;
-        CompactionHarness.WriteSegment(_h.PartitionDirectory(), 0, [(0L, "a", "v", t)]);
-        CompactionHarness.WriteSegment(_h.PartitionDirectory(), second, [(second, "b", "v", t)]);
-        CompactionHarness.WriteSegment(_h.PartitionDirectory(), second + 2 + extra, [(second + 2 + extra, "c", "v", t)]);
-        _h.Open();
+        _h.Recreate((0, [(0L, "a", "v")]), (second, [(second, "b", "v")]), (second + 2 + extra, [(second + 2 + extra, "c", "v")]));
 
         var groups = Cleaner.GroupSegments(_h.Log.Segments[..2], long.MaxValue, _h.Log.ActiveSegment.BaseOffset);
 
@@ -51,13 +46,8 @@ public sealed class GroupingTests : IDisposable
     [Fact]
     public void GroupSegments_EstimatesFromNextBaseOffset_NotTheIndex()
     {
-        _h.Engine.Dispose();
-        var t = CompactionHarness.Start.ToUnixTimeMilliseconds();
         const long half = int.MaxValue / 2;
-        CompactionHarness.WriteSegment(_h.PartitionDirectory(), 0, [(0L, "a", "v", t), (1L, "b", "v", t)]);
-        CompactionHarness.WriteSegment(_h.PartitionDirectory(), half, [(half, "c", "v", t), (int.MaxValue + 1L, "d", "v", t)]);
-        CompactionHarness.WriteSegment(_h.PartitionDirectory(), int.MaxValue + 2L, [(int.MaxValue + 2L, "e", "v", t)]);
-        _h.Open();
+        _h.Recreate((0, [(0L, "a", "v"), (1L, "b", "v")]), (half, [(half, "c", "v"), (int.MaxValue + 1L, "d", "v")]), (int.MaxValue + 2L, [(int.MaxValue + 2L, "e", "v")]));
 
         Assert.Equal(2, Cleaner.GroupSegments(_h.Log.Segments[..2], long.MaxValue, _h.Log.ActiveSegment.BaseOffset).Count);
     }
@@ -65,13 +55,8 @@ public sealed class GroupingTests : IDisposable
     [Fact]
     public void Clean_SparseOffsetGroups_EachFitsThirtyTwoBits()
     {
-        _h.Engine.Dispose();
-        var t = CompactionHarness.Start.ToUnixTimeMilliseconds();
         const long half = int.MaxValue / 2;
-        CompactionHarness.WriteSegment(_h.PartitionDirectory(), 0, [(0L, "a", "v", t), (1L, "a", "w", t)]);
-        CompactionHarness.WriteSegment(_h.PartitionDirectory(), half, [(half, "b", "v", t), (int.MaxValue + 1L, "b", "w", t)]);
-        CompactionHarness.WriteSegment(_h.PartitionDirectory(), int.MaxValue + 2L, [(int.MaxValue + 2L, "e", "v", t)]);
-        _h.Open();
+        _h.Recreate((0, [(0L, "a", "v"), (1L, "a", "w")]), (half, [(half, "b", "v"), (int.MaxValue + 1L, "b", "w")]), (int.MaxValue + 2L, [(int.MaxValue + 2L, "e", "v")]));
 
         _h.CleanAll();
 

@@ -65,11 +65,7 @@ public sealed class OffsetMapTests : IDisposable
     [Fact]
     public void BuildOffsetMap_SparseOffsets()
     {
-        _h.Engine.Dispose();
-        var t = CompactionHarness.Start.ToUnixTimeMilliseconds();
-        CompactionHarness.WriteSegment(_h.PartitionDirectory(), 0, [(0L, "0", "0", t), (7_206_178L, "1", "1", t)]);
-        CompactionHarness.WriteSegment(_h.PartitionDirectory(), 7_206_179, [(7_206_179L, "2", "2", t)]);
-        _h.Open();
+        _h.Recreate((0, [(0L, "0", "0"), (7_206_178L, "1", "1")]), (7_206_179, [(7_206_179L, "2", "2")]));
         var map = new OffsetMap(OffsetMap.DefaultMaxEntries);
         using var cleaner = new Cleaner(new Throttler(null, _h.Time));
 
@@ -86,15 +82,11 @@ public sealed class OffsetMapTests : IDisposable
     [InlineData(30, new long[] { 0, 15 }, 30)]
     public void Clean_PassesOffsetGaps(long activeBase, long[] segmentBases, long expectedNextDirty)
     {
-        _h.Engine.Dispose();
-        var t = CompactionHarness.Start.ToUnixTimeMilliseconds();
-        foreach (var b in segmentBases)
-        {
-            CompactionHarness.WriteSegment(_h.PartitionDirectory(), b, Enumerable.Range((int)b, 10).Select(o => ((long)o, (string?)$"k{o}", (string?)"v", t)));
-        }
-
-        CompactionHarness.WriteSegment(_h.PartitionDirectory(), activeBase, [(activeBase, "a", "v", t)]);
-        _h.Open();
+        _h.Recreate(
+        [
+            .. segmentBases.Select(b => (b, Enumerable.Range((int)b, 10).Select(o => ((long)o, (string?)$"k{o}", (string?)"v")))),
+            (activeBase, [(activeBase, "a", "v")]),
+        ]);
 
         var stats = _h.Clean(0, activeBase);
 

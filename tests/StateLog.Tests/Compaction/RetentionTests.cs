@@ -161,13 +161,10 @@ public sealed class RetentionTests : IDisposable
     [Fact]
     public async Task Clean_PurgesUnkeyedRecords_AndCountsThem()
     {
-        _h.Engine.Dispose();
-        var dir = _h.PartitionDirectory();
-        var t = CompactionHarness.Start.ToUnixTimeMilliseconds();
-        CompactionHarness.WriteSegment(dir, 0, Enumerable.Range(0, 5).Select(o => ((long)o, (string?)null, (string?)$"v{o}", t)));
-        CompactionHarness.WriteSegment(dir, 5, Enumerable.Range(5, 5).Select(o => ((long)o, (string?)$"k{o}", (string?)$"v{o}", t)));
-        CompactionHarness.WriteSegment(dir, 10, [(10L, "k10", "v10", t)]);
-        _h.Open();
+        _h.Recreate(
+            (0, Enumerable.Range(0, 5).Select(o => ((long)o, (string?)null, (string?)$"v{o}"))),
+            (5, Enumerable.Range(5, 5).Select(o => ((long)o, (string?)$"k{o}", (string?)$"v{o}"))),
+            (10, [(10L, "k10", "v10")]));
         var keyedBytes = _h.Log.Segments[1].Size;
 
         var stats = _h.Clean(0, 10);

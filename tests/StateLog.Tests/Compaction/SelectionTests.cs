@@ -62,10 +62,7 @@ public sealed class SelectionTests
     public void Checkpoint_BelowLogStart_ResetToLogStart()
     {
         using var h = new CompactionHarness(open: false);
-        var t = CompactionHarness.Start.ToUnixTimeMilliseconds();
-        CompactionHarness.WriteSegment(h.PartitionDirectory(), 10, [(10L, "a", "v", t), (11L, "a", "w", t)]);
-        CompactionHarness.WriteSegment(h.PartitionDirectory(), 12, [(12L, "b", "v", t)]);
-        h.Open();
+        h.Recreate((10, [(10L, "a", "v"), (11L, "a", "w")]), (12, [(12L, "b", "v")]));
 
         var range = CleanableRange.Compute(h.Log, h.NowMs);
 
@@ -236,6 +233,27 @@ public sealed class SelectionTests
 
         Assert.All(h.Read(), r => Assert.Equal("0", r.Value));
         Assert.Equal(100, h.Read().Count);
+    }
+
+    [Fact]
+    public async Task MaxCompactionLag_RollsIdleActiveSegment_ThenCleansIt()
+    {
+        using var h = new CompactionHarness(o =>
+        {
+            o.MaxCompactionLag = Hour;
+            o.MinCleanableDirtyRatio = 1.0;
+            o.EnableCleaner = true;
+            o.CleanerBackoff = TimeSpan.FromMinutes(1);
+        });
+        Assert.Equal(Hour, h.Log.RollAge);
+        for (var i = 0; i < 5; i++)
+        {
+            await h.Put("a", $"v{i}");
+        }
+
+        // Nothing else happens on the topic: the timer rolls the segment at the max lag and the cleaner then cleans it.
+        h.WaitUntil(() => h.Read().Count == 1, TimeSpan.FromMinutes(1), "the idle partition is rolled and cleaned");
+        Assert.Equal("v4", h.Read()[0].Value);
     }
 
     [Fact]

@@ -4,23 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
-using StateLog.Storage.IO;
 
 namespace StateLog.Tests.Compaction;
-
-/// <summary>A crash point that runs an action (snapshot the folder, throw, cancel) when the named point is hit.</summary>
-internal sealed class CrashPoints(string name, Action<string> onHit) : ICrashPoints
-{
-    public void Hit(string point)
-    {
-        if (point == name)
-        {
-            onHit(point);
-        }
-    }
-}
-
-internal sealed class SimulatedCrashException(string point) : Exception($"Simulated crash at {point}.");
 
 /// <summary>
 /// Reference §5.26/§5.28/§5.47 and acceptance point 3: a crash at each step of the swap protocol, then reopen: the
