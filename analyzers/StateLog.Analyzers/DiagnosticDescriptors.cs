@@ -15,6 +15,8 @@ internal static class DiagnosticDescriptors
     public const string SerializationCategory = "StateLog.Serialization";
     public const string UsageCategory = "StateLog.Usage";
 
+    private const string UnserializableTitle = "Entity or member type is not serializable";
+
     private const string HelpLinkBase = "https://github.com/statelog/statelog/blob/main/docs/diagnostics/";
 
     public static readonly DiagnosticDescriptor MissingKey = Create(
@@ -84,8 +86,17 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnserializableMember = Create(
         ProblemIds.UnserializableMember,
-        "Member type is not serializable",
+        UnserializableTitle,
         "Member '{0}.{1}' has type '{2}', which StateLog cannot serialize; change it to a serializable type or remove the member",
+        SerializationCategory,
+        DiagnosticSeverity.Error,
+        "Every member of an entity is written to the log, so its type needs a MessagePack formatter.");
+
+    /// <summary>SLOG020 as the parser reports it on the entity itself: no constructor can rebuild it from its members.</summary>
+    public static readonly DiagnosticDescriptor UnconstructibleEntity = Create(
+        ProblemIds.UnserializableMember,
+        UnserializableTitle,
+        "Type '{0}' has no accessible constructor whose parameters all match members by name and type, so StateLog cannot read it back; add such a constructor or make the members init-settable",
         SerializationCategory,
         DiagnosticSeverity.Error,
         "Every member of an entity is written to the log, so its type needs a MessagePack formatter.");
@@ -114,7 +125,7 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Info,
         "Changing the key of a value already written makes the next put write a different record instead of updating the first.");
 
-    /// <summary>Every descriptor, in id order.</summary>
+    /// <summary>One descriptor per id, in id order.</summary>
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         MissingKey,
         MultipleKeys,
@@ -129,10 +140,23 @@ internal static class DiagnosticDescriptors
         MessagePackKeyInsteadOfKey,
         SettableKey);
 
+    /// <summary>Every descriptor the analyzer reports: <see cref="All"/> plus the second message of SLOG020.</summary>
+    public static readonly ImmutableArray<DiagnosticDescriptor> Supported = All.Add(UnconstructibleEntity);
+
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = CreateIndex();
 
     /// <summary>The descriptor for a parser problem id, or <see langword="null"/> for an id this analyzer does not know.</summary>
     public static DiagnosticDescriptor? ForId(string id) => ById.TryGetValue(id, out var descriptor) ? descriptor : null;
+
+    /// <summary>
+    /// The descriptor for <paramref name="problem"/> found in <paramref name="type"/>. The parser reports SLOG020 on the
+    /// entity itself, with the type's own name in the member's place, when no constructor can rebuild it; a member
+    /// cannot be named like its type in C#, so that case is told apart without doubt and gets a message that fits.
+    /// </summary>
+    public static DiagnosticDescriptor? For(ParseProblem problem, INamedTypeSymbol type) =>
+        problem.Id == ProblemIds.UnserializableMember && problem.Args.Length > 1 && problem.Args[1] == type.Name
+            ? UnconstructibleEntity
+            : ForId(problem.Id);
 
     private static Dictionary<string, DiagnosticDescriptor> CreateIndex()
     {

@@ -15,7 +15,7 @@ namespace StateLog.Analyzers;
 public sealed class EntityDefinitionAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => DiagnosticDescriptors.All;
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => DiagnosticDescriptors.Supported;
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -56,7 +56,7 @@ public sealed class EntityDefinitionAnalyzer : DiagnosticAnalyzer
         foreach (var problem in result.Problems)
         {
             // An id this analyzer version does not know is skipped rather than reported under a wrong descriptor.
-            if (DiagnosticDescriptors.ForId(problem.Id) is { } descriptor)
+            if (DiagnosticDescriptors.For(problem, type) is { } descriptor)
             {
                 context.ReportDiagnostic(Diagnostic.Create(descriptor, problem.Location, problem.Args.Cast<object>().ToArray()));
             }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -27,8 +28,7 @@ public sealed class StateLogGenerator : IIncrementalGenerator
                 static (node, _) => node is TypeDeclarationSyntax,
                 static (ctx, ct) => ctx.TargetSymbol is INamedTypeSymbol type ? EntityParser.Parse(type, ctx.Attributes[0], ct).Model : null)
             .WithTrackingName(TrackingNames.Parse)
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
+            .SelectMany(static (model, _) => model is null ? ImmutableArray<EntityModel>.Empty : ImmutableArray.Create(model))
             .WithTrackingName(TrackingNames.Entities);
 
         context.RegisterSourceOutput(entities, static (spc, model) =>
@@ -38,6 +38,7 @@ public sealed class StateLogGenerator : IIncrementalGenerator
             .Select(static (model, _) => EntityEmitter.Registration(model))
             .WithTrackingName(TrackingNames.Registrations)
             .Collect()
+            .WithTrackingName(TrackingNames.CollectedRegistrations)
             .Select(static (items, _) => new EquatableArray<TopicRegistrationModel>(items.OrderBy(t => t.ClientTypeName, StringComparer.Ordinal)))
             .WithTrackingName(TrackingNames.AllRegistrations);
 
@@ -47,6 +48,7 @@ public sealed class StateLogGenerator : IIncrementalGenerator
 
         var registrar = topics
             .Combine(assembly)
+            .WithTrackingName(TrackingNames.RegistrarInputs)
             .Select(static (pair, _) => new RegistrarModel(pair.Right, pair.Left))
             .WithTrackingName(TrackingNames.Registrar);
 

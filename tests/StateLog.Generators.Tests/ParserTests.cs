@@ -135,6 +135,18 @@ public sealed class ParserTests
     }
 
     [Fact]
+    public void FieldOnPositionalParameter_RenamesTheWireName()
+    {
+        var result = Parse(Usings + """
+            [CompactedTopic("orders")]
+            public sealed record Order([Key][Field("id")] string OrderId, [Field("qty")] int Quantity);
+            """);
+
+        Assert.Empty(result.Problems);
+        Assert.Equal(new[] { ("OrderId", "id"), ("Quantity", "qty") }, result.Model!.Objects[0].Members.Select(m => (m.Name, m.WireName)));
+    }
+
+    [Fact]
     public void Model_ListsMembersBaseFirst_AndSkipsComputedOnes()
     {
         var result = Parse(Usings + """

@@ -89,4 +89,35 @@ public sealed class RoundTripTests
 
         Assert.Equal(true, assembly.Call("RoundTrip.Probe", "ReadsNil"));
     }
+
+    [Fact]
+    public void EmptyMap_GivesEachMissingMemberItsDefault()
+    {
+        using var assembly = CompiledAssembly.Load(TestCompilation.Create("Defaults", Array.Empty<MetadataReference>(), """
+            using StateLog;
+
+            namespace Defaults;
+
+            public enum Color { Red = 1, Green = 2 }
+
+            [CompactedTopic("defaults")]
+            public sealed record WithDefaults(
+                [Key] string Id = "none", int A = -5, long B = 5, double C = double.NaN, float D = 1.5f, decimal E = 1.25m,
+                string F = "q\"t", char G = '\'', Color H = Color.Green, int? I = null, Color? J = Color.Red, string? K = null)
+            {
+                public int Settable { get; set; } = 42;
+                public string Init { get; init; } = "kept";
+                public string Plain { get; set; } = "";
+            }
+
+            public static class Probe
+            {
+                public static string ReadEmpty() => MessagePack.MessagePackSerializer.Deserialize<WithDefaults>(new byte[] { 0x80 }, WithDefaultsFormatter.Options).ToString();
+            }
+            """));
+
+        Assert.Equal(
+            "WithDefaults { Id = none, A = -5, B = 5, C = NaN, D = 1.5, E = 1.25, F = q\"t, G = ', H = Green, I = , J = Red, K = , Settable = 42, Init = kept, Plain =  }",
+            assembly.Call("Defaults.Probe", "ReadEmpty"));
+    }
 }

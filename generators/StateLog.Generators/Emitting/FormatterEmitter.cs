@@ -182,7 +182,7 @@ internal static class FormatterEmitter
             .Open("private static object? Create(global::System.Type type)");
         foreach (var entry in entries)
         {
-            writer.Open($"if (type == typeof({entry.TypeName}))").Line($"return {Create(entry)};").Close();
+            writer.Open($"if (type == typeof({entry.TypeName}))").Line($"return {Create(entry)};").Close().Line();
         }
 
         writer.Line("return null;").Close().Close();

@@ -7,5 +7,5 @@ namespace StateLog.Serialization;
 internal static class FixedSize
 {
     public static FormatException WrongLength(ReadOnlySpan<byte> source, int expected, string what) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"A key of {source.Length} bytes cannot be {what}, which takes {expected}."));
+        new(string.Create(CultureInfo.InvariantCulture, $"A key of {source.Length} bytes cannot be read as {what}, which takes {expected}."));
 }

@@ -16,5 +16,5 @@ internal sealed class GuidKeyCodec : IKeyCodec<Guid>
     }
 
     public Guid Decode(ReadOnlySpan<byte> source) =>
-        source.Length == Size ? new Guid(source, bigEndian: true) : throw FixedSize.WrongLength(source, Size, "a Guid");
+        source.Length == Size ? new Guid(source, bigEndian: true) : throw FixedSize.WrongLength(source, Size, nameof(Guid));
 }

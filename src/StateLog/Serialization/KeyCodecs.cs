@@ -13,10 +13,10 @@ public static class KeyCodecs
     public static IKeyCodec<string> String { get; } = new Utf8KeyCodec();
 
     /// <summary>4 bytes, big-endian (Kafka's <c>IntegerSerializer</c>).</summary>
-    public static IKeyCodec<int> Int32 { get; } = new Int32KeyCodec();
+    public static IKeyCodec<int> Int32 { get; } = new BigEndianKeyCodec<int>();
 
     /// <summary>8 bytes, big-endian (Kafka's <c>LongSerializer</c>).</summary>
-    public static IKeyCodec<long> Int64 { get; } = new Int64KeyCodec();
+    public static IKeyCodec<long> Int64 { get; } = new BigEndianKeyCodec<long>();
 
     /// <summary>16 bytes in RFC 4122 (big-endian) order, as Java's <c>UUID</c> most/least significant longs.</summary>
     public static IKeyCodec<Guid> Guid { get; } = new GuidKeyCodec();

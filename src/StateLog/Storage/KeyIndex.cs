@@ -21,7 +21,13 @@ internal sealed class KeyIndex
     /// <summary>Keys whose latest record is not a tombstone.</summary>
     public long LiveKeys { get; private set; }
 
+    /// <summary>Every key's latest location (the cleaner counts, per segment, the records that are still the latest of their key).</summary>
+    public IEnumerable<KeyLocation> Locations => _latest.Values;
+
     public static UInt128 Hash(ReadOnlySpan<byte> key) => XxHash128.HashToUInt128(key);
+
+    /// <summary>Every entry; callers hold <see cref="Gate"/> while enumerating.</summary>
+    public IEnumerable<KeyValuePair<UInt128, KeyLocation>> Entries() => _latest;
 
     public bool TryGet(UInt128 hash, out KeyLocation location) => _latest.TryGetValue(hash, out location);
 

@@ -92,6 +92,11 @@ internal sealed partial class PartitionLog
                     throw new CorruptLogException(segment.LogPath, location.Position, $"the record at offset {location.Offset} ends past the end of the file");
                 }
 
+                if (Crc32C.Compute(bytes) != location.Checksum)
+                {
+                    throw new CorruptLogException(segment.LogPath, location.Position, $"the record at offset {location.Offset} does not match its CRC-32C");
+                }
+
                 Record record;
                 try
                 {
@@ -160,21 +165,11 @@ internal sealed partial class PartitionLog
     private long ReadFromSegment(LogSegment segment, long next, List<LogRecord> into)
     {
         var end = next;
-        using var scanner = new BatchScanner(segment.File, segment.PositionFor(next), segment.Size, MaxBatchBytes);
+        using var reader = new SegmentReader(segment, next, MaxBatchBytes);
         var read = 0L;
-        while (read < ReadChunkBytes)
+        while (read < ReadChunkBytes && reader.MoveNext())
         {
-            switch (scanner.Next(verify: true))
-            {
-                case ScanResult.Batch:
-                    break;
-                case ScanResult.End:
-                    return end;
-                default:
-                    throw new CorruptLogException(segment.LogPath, scanner.Position, scanner.Problem ?? "a batch is cut short");
-            }
-
-            var batch = new RecordBatch(scanner.Current);
+            var batch = reader.Current;
             read += batch.SizeInBytes;
             if (batch.LastOffset < next)
             {

@@ -147,6 +147,11 @@ internal sealed partial class PartitionLog
     /// </summary>
     private void Recover(long recoveryPoint)
     {
+        if (TryResumeFromSnapshot())
+        {
+            return;
+        }
+
         var segments = Segments.ToList();
         var previousNext = segments[0].BaseOffset;
         for (var s = 0; s < segments.Count; s++)
@@ -162,7 +167,9 @@ internal sealed partial class PartitionLog
                 continue;
             }
 
-            if (!verify)
+            // Offsets below the recovery point were fsynced (a clean close puts it at the log end): damage there,
+            // even in the last segment, is reported rather than cut away. A torn tail after a crash lies beyond it.
+            if (!verify || previousNext < recoveryPoint)
             {
                 throw new CorruptLogException(segment.LogPath, cut, problem);
             }
@@ -179,6 +186,11 @@ internal sealed partial class PartitionLog
 
         Volatile.Write(ref _segments, segments.ToArray());
         _nextOffset = Math.Max(ActiveSegment.NextOffset, ActiveSegment.BaseOffset);
+        if (_nextOffset < recoveryPoint)
+        {
+            throw new CorruptLogException(ActiveSegment.LogPath, ActiveSegment.Size, $"the log ends at offset {_nextOffset}, but offsets below {recoveryPoint} were known durable (a file was cut short or the recovery-point checkpoint is damaged)");
+        }
+
         _syncedOffset = Math.Min(_syncedOffset, _nextOffset);
         RecoveryPoint = _syncedOffset;
         foreach (var segment in segments.Take(segments.Count - 1))
@@ -187,6 +199,59 @@ internal sealed partial class PartitionLog
         }
 
         _storage.SyncDirectory(Directory);
+    }
+
+    /// <summary>
+    /// After a clean close the snapshot describes every segment and the key index exactly, so the log is not read at
+    /// all: only the small index files are loaded. Any mismatch falls back to the full walk.
+    /// </summary>
+    private bool TryResumeFromSnapshot()
+    {
+        var segments = Segments;
+        var states = KeyIndexSnapshot.TryLoad(_storage, Directory, segments, Keys);
+        if (states is null)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < segments.Length; i++)
+        {
+            var segment = segments[i];
+            var state = states[i];
+            var offsetIndex = LoadIndex(SegmentFiles.Index(Directory, segment.BaseOffset), state.OffsetIndexChecksum, sizeof(int), int.MaxValue, (int)Math.Min(state.Size, int.MaxValue));
+            var timeIndex = LoadIndex(SegmentFiles.TimeIndex(Directory, segment.BaseOffset), state.TimeIndexChecksum, sizeof(long), long.MaxValue, int.MaxValue);
+            if (offsetIndex is null || timeIndex is null)
+            {
+                Keys.Clear();
+                return false;
+            }
+
+            segment.AdoptIndexes(offsetIndex, timeIndex, state.NextOffset, state.MaxTimestamp, state.OffsetOfMaxTimestamp, state.FirstBatchTimestamp < 0 ? null : state.FirstBatchTimestamp, state.IsDense);
+        }
+
+        _nextOffset = Math.Max(ActiveSegment.NextOffset, ActiveSegment.BaseOffset);
+        _syncedOffset = _nextOffset;
+        RecoveryPoint = _nextOffset;
+        _storage.SyncDirectory(Directory);
+        return true;
+    }
+
+    /// <summary>Loads an index file whose bytes must have the CRC-32C the snapshot recorded, or returns null.</summary>
+    private SegmentIndex? LoadIndex(string path, uint checksum, int keyBytes, long maxKey, int maxValue)
+    {
+        if (!_storage.FileExists(path))
+        {
+            return null;
+        }
+
+        using var file = _storage.Open(path, create: false);
+        if (file.Length > 64L * 1024 * 1024)
+        {
+            return null;
+        }
+
+        var bytes = new byte[file.Length];
+        return file.Read(0, bytes) == bytes.Length && Crc32C.Compute(bytes) == checksum ? SegmentIndex.TryLoad(bytes, keyBytes, maxKey, maxValue) : null;
     }
 
     /// <summary>Returns (-1, "") when the whole segment is good, else the position of the first bad byte and why.</summary>
@@ -226,7 +291,7 @@ internal sealed partial class PartitionLog
                 return (scanner.Position, e.Message);
             }
 
-            segment.Track(scanner.Position, batch.SizeInBytes, batch.LastOffset, batch.MaxTimestamp);
+            segment.Track(scanner.Position, batch.SizeInBytes, batch.BaseOffset, batch.LastOffset, batch.MaxTimestamp);
             previousNext = batch.NextOffset;
         }
     }
@@ -237,12 +302,12 @@ internal sealed partial class PartitionLog
         _keyUpdates.Clear();
         foreach (var record in batch)
         {
-            _keyUpdates.Add(new KeyUpdate(KeyIndex.Hash(record.Key), record.Offset, (int)batchPosition + record.PositionInBatch, record.IsTombstone ? -1 : record.SizeInBytes));
+            _keyUpdates.Add(new KeyUpdate(KeyIndex.Hash(record.Key), KeyLocation.Of(batch, record, batchPosition)));
         }
 
         foreach (var u in _keyUpdates)
         {
-            Keys.Set(u.Hash, new KeyLocation(u.Offset, u.Position, u.Size));
+            Keys.Set(u.Hash, u.Location);
         }
     }
 

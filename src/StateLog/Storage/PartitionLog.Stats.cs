@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using StateLog.Compaction;
 
 namespace StateLog.Storage;
 
@@ -14,28 +15,19 @@ internal sealed partial class PartitionLog
     public string? LastCleaningOutcome { get; set; }
 
     /// <summary>
-    /// Kafka's cleanable ratio over the closed segments: bytes from the segment holding the cleaner point up to the
-    /// active segment, over the bytes of all closed segments (reference §1.3, lags not applied).
+    /// How old the active segment's first batch may get before the segment rolls: SegmentMaxAge, capped by
+    /// MaxCompactionLag (KIP-354), since the active segment is never cleaned.
     /// </summary>
-    public double DirtyRatio()
-    {
-        var segments = Segments;
-        long clean = 0, dirty = 0;
-        for (var i = 0; i < segments.Length - 1; i++)
-        {
-            var containsDirtyPoint = segments[i + 1].BaseOffset > FirstDirtyOffset;
-            if (segments[i].BaseOffset < FirstDirtyOffset && !containsDirtyPoint)
-            {
-                clean += segments[i].Size;
-            }
-            else
-            {
-                dirty += segments[i].Size;
-            }
-        }
+    public TimeSpan RollAge => Config.MaxCompactionLag is { } lag && lag < Config.SegmentMaxAge ? lag : Config.SegmentMaxAge;
 
-        return clean + dirty == 0 ? 0 : (double)dirty / (clean + dirty);
-    }
+    /// <summary>The engine options (the cleaner takes the storage, crash points and clock from them).</summary>
+    public StateLogOptions Options => _options;
+
+    /// <summary>
+    /// Kafka's cleanable ratio now: bytes of the closed segments from the one holding the cleaner point up to the
+    /// first uncleanable one (MinCompactionLag applied), over the bytes of those and of the clean segments (reference §1.3).
+    /// </summary>
+    public double DirtyRatio() => CleanableRange.Compute(this, _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds()).Ratio;
 
     /// <summary>Whether the record at <paramref name="offset"/> is the latest of its key.</summary>
     public bool IsLatest(ReadOnlySpan<byte> key, long offset)

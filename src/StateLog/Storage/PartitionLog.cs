@@ -1,9 +1,11 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Threading.Tasks.Sources;
 using StateLog.Configuration;
 using StateLog.Storage.IO;
 using StateLog.Storage.Records;
@@ -91,7 +93,7 @@ internal sealed partial class PartitionLog : IDisposable
     public Exception? Failure => _failure;
 
     /// <summary>Appends one record (a tombstone when <paramref name="value"/> is null) and returns its offset once acknowledged.</summary>
-    public Task<long> AppendAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value)
+    public ValueTask<RecordPosition> AppendAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value)
     {
         var size = BatchLayout.HeaderSize + RecordBatchBuilder.SizeOfRecord(0, 0, key.Length, value?.Length ?? -1, default, 0);
         if (size > Config.MaxRecordBytes)
@@ -99,7 +101,7 @@ internal sealed partial class PartitionLog : IDisposable
             throw new RecordTooLargeException(Topic, size, Config.MaxRecordBytes);
         }
 
-        var pending = new PendingAppend(key, value);
+        var pending = PendingAppend.Rent(this, key, value);
         bool lead;
         lock (_queueLock)
         {
@@ -117,7 +119,7 @@ internal sealed partial class PartitionLog : IDisposable
             ThreadPool.UnsafeQueueUserWorkItem(static log => log.WriteLoop(), this, preferLocal: false);
         }
 
-        return pending.Completion.Task;
+        return pending.AsValueTask();
     }
 
     /// <summary>Makes every record appended so far durable. A no-op when nothing is unsynced.</summary>
@@ -157,12 +159,12 @@ internal sealed partial class PartitionLog : IDisposable
         }
     }
 
-    /// <summary>Rolls the active segment if its first batch is older than SegmentMaxAge (checked on a timer, so idle partitions roll too).</summary>
+    /// <summary>Rolls the active segment if its first batch is older than <see cref="RollAge"/> (checked on a timer, so idle partitions roll too).</summary>
     public void RollIfOlderThan(long nowMs)
     {
         lock (_writeLock)
         {
-            if (_failure is null && ActiveSegment.FirstBatchTimestamp is { } first && nowMs - first >= (long)Config.SegmentMaxAge.TotalMilliseconds)
+            if (_failure is null && ActiveSegment.FirstBatchTimestamp is { } first && nowMs - first >= (long)RollAge.TotalMilliseconds)
             {
                 RollLocked();
             }
@@ -220,6 +222,12 @@ internal sealed partial class PartitionLog : IDisposable
                 active.Sync();
                 active.WriteIndexes();
                 AdvanceSynced(LogEndOffset);
+                lock (Keys.Gate)
+                {
+                    KeyIndexSnapshot.Write(_storage, Directory, LogEndOffset, Segments, Keys);
+                }
+
+                _storage.SyncDirectory(Directory);
             }
 
             foreach (var segment in Segments)
@@ -351,13 +359,13 @@ internal sealed partial class PartitionLog : IDisposable
         {
             foreach (var u in _keyUpdates)
             {
-                Keys.Set(u.Hash, new KeyLocation(u.Offset, u.Position, u.Size));
+                Keys.Set(u.Hash, u.Location);
             }
         }
 
         for (var k = 0; k < round.Count; k++)
         {
-            round[k].Completion.TrySetResult(offsetBefore + k);
+            round[k].Complete(offsetBefore + k);
         }
 
         Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
@@ -375,7 +383,7 @@ internal sealed partial class PartitionLog : IDisposable
             {
                 var p = round[i];
                 var position = _builder.Append(_nextOffset + (i - first), now, p.Key.Span, p.Value.GetValueOrDefault().Span, p.Value is null);
-                _keyUpdates.Add(new KeyUpdate(KeyIndex.Hash(p.Key.Span), _nextOffset + (i - first), position, p.Value is null ? -1 : _builder.SizeInBytes - position));
+                _keyUpdates.Add(new KeyUpdate(KeyIndex.Hash(p.Key.Span), new KeyLocation(_nextOffset + (i - first), position, p.Value is null ? -1 : _builder.SizeInBytes - position, 0)));
                 i++;
             }
 
@@ -390,8 +398,8 @@ internal sealed partial class PartitionLog : IDisposable
             segment.Append(batch, _builder.LastOffset, _builder.MaxTimestamp);
             for (var k = first; k < i; k++)
             {
-                var u = _keyUpdates[k];
-                _keyUpdates[k] = u with { Position = (int)batchPosition + u.Position };
+                var (hash, l) = _keyUpdates[k];
+                _keyUpdates[k] = new KeyUpdate(hash, KeyLocation.Of(l.Offset, batchPosition + l.Position, batch.Slice(l.Position, Math.Max(l.Size, 0)), l.IsTombstone));
             }
 
             Volatile.Write(ref _nextOffset, _builder.LastOffset + 1);
@@ -423,7 +431,7 @@ internal sealed partial class PartitionLog : IDisposable
     {
         foreach (var p in round)
         {
-            p.Completion.TrySetException(e);
+            p.Fail(e);
         }
     }
 
@@ -463,14 +471,60 @@ internal sealed partial class PartitionLog : IDisposable
         RecoveryPoint = Math.Max(RecoveryPoint, segment.BaseOffset);
     }
 
-    private sealed class PendingAppend(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value)
+    /// <summary>
+    /// One queued append and the completion its caller awaits. Pooled (a <see cref="IValueTaskSource{TResult}"/> reset
+    /// after its result is read), so an append allocates nothing of its own on the hot path.
+    /// </summary>
+    private sealed class PendingAppend : IValueTaskSource<RecordPosition>
     {
-        public ReadOnlyMemory<byte> Key { get; } = key;
+        private const int MaxPooled = 4096;
+        private static readonly ConcurrentQueue<PendingAppend> Pool = new();
+        private ManualResetValueTaskSourceCore<RecordPosition> _core = new() { RunContinuationsAsynchronously = true };
+        private PartitionLog? _log;
 
-        public ReadOnlyMemory<byte>? Value { get; } = value;
+        public ReadOnlyMemory<byte> Key { get; private set; }
 
-        public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public ReadOnlyMemory<byte>? Value { get; private set; }
+
+        public static PendingAppend Rent(PartitionLog log, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value)
+        {
+            var pending = Pool.TryDequeue(out var pooled) ? pooled : new PendingAppend();
+            pending._log = log;
+            pending.Key = key;
+            pending.Value = value;
+            return pending;
+        }
+
+        public ValueTask<RecordPosition> AsValueTask() => new(this, _core.Version);
+
+        public void Complete(long offset) => _core.SetResult(new RecordPosition(_log!.Topic, _log.Partition, offset));
+
+        public void Fail(Exception e) => _core.SetException(e);
+
+        public RecordPosition GetResult(short token)
+        {
+            try
+            {
+                return _core.GetResult(token);
+            }
+            finally
+            {
+                _core.Reset();
+                _log = null;
+                Key = default;
+                Value = null;
+                if (Pool.Count < MaxPooled)
+                {
+                    Pool.Enqueue(this);
+                }
+            }
+        }
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
     }
 
-    private readonly record struct KeyUpdate(UInt128 Hash, long Offset, int Position, int Size);
+    private readonly record struct KeyUpdate(UInt128 Hash, KeyLocation Location);
 }

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using StateLog.Compaction;
 using StateLog.Configuration;
 using StateLog.Storage;
 using StateLog.Storage.Checkpoints;
@@ -43,6 +44,8 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
         _directoryLock = directoryLock;
         _recordedPartitions = recordedPartitions;
         _recoveryPoints = recoveryPoints;
+        _writtenRecoveryPoints = recoveryPoints;
+        Cleaner = new LogCleaner(options, dataDirectory, Partitions);
         var period = options.Durability == Durability.Buffered ? Min(options.FlushInterval, TimeSpan.FromSeconds(1)) : TimeSpan.FromSeconds(1);
         _maintenance = options.TimeProvider.CreateTimer(static e => ((StateLogEngine)e!).RunMaintenance(), this, period, period);
     }
@@ -99,15 +102,17 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
                     engine.OpenTopic(topic, partitions);
                 }
 
-                // A recovery that cut a log below its checkpointed recovery point lowers the checkpoint before anything
-                // new is appended; otherwise a later crash would trust unsynced offsets under the stale, higher point.
-                if (engine.Partitions().Any(p => recoveryPoints.GetValueOrDefault((p.Topic, p.Partition)) > p.RecoveryPoint))
+                // Recovery may have moved recovery points (Kafka rewrites a checkpoint that is past the log end at once).
+                engine.WriteRecoveryPoints(engine.Partitions().ToDictionary(p => (p.Topic, p.Partition), p => p.RecoveryPoint));
+
+                if (options.EnableCleaner)
                 {
-                    engine.WriteRecoveryPoints(engine.Partitions().ToDictionary(p => (p.Topic, p.Partition), p => p.RecoveryPoint));
+                    engine.Cleaner.Start();
                 }
             }
             catch
             {
+                engine.Cleaner.Dispose();
                 engine.CloseAll(clean: false);
                 throw;
             }
@@ -125,6 +130,9 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
     public string DataDirectory { get; }
 
     internal StateLogOptions Options => _options;
+
+    /// <summary>The log cleaner: the background task and <c>CompactAsync</c>'s passes.</summary>
+    internal LogCleaner Cleaner { get; }
 
     /// <summary>Opens or creates a topic.</summary>
     /// <param name="name">The topic name (Kafka's rule).</param>
@@ -204,6 +212,7 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
         }
 
         _maintenance.Dispose();
+        Cleaner.Dispose();
         _maintenanceGate.Wait();
         try
         {
@@ -249,6 +258,11 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
             }
 
             throw;
+        }
+
+        foreach (var log in logs)
+        {
+            Cleaner.Attach(log);
         }
 
         var topic = new TopicLog(this, name, logs);

@@ -118,9 +118,9 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
     {
         await foreach (var record in _log.GetAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!record.IsTombstone)
+            if (record.Value is { } bytes)
             {
-                yield return ToStateRecord(record).Value!;
+                yield return DeserializeAt(bytes, record.Partition, record.Offset);
             }
         }
     }
@@ -189,17 +189,31 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
         }
     }
 
-    private StateRecord<TKey, T> ToStateRecord(LogRecord record)
+    private T DeserializeAt(ReadOnlyMemory<byte> bytes, int partition, long offset)
     {
         try
         {
-            var key = _keys.Decode(record.Key.Span);
-            var value = record.Value is { } bytes ? Deserialize(bytes) : default;
-            return new StateRecord<TKey, T>(key, value, record.IsTombstone, record.Partition, record.Offset, record.Timestamp);
+            return Deserialize(bytes);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw new RecordSerializationException(Name, record.Partition, record.Offset, typeof(T), ex);
+            throw new RecordSerializationException(Name, partition, offset, typeof(T), ex);
         }
+    }
+
+    private StateRecord<TKey, T> ToStateRecord(LogRecord record)
+    {
+        TKey key;
+        try
+        {
+            key = _keys.Decode(record.Key.Span);
+        }
+        catch (FormatException ex)
+        {
+            throw new RecordSerializationException(Name, record.Partition, record.Offset, typeof(TKey), ex);
+        }
+
+        var value = record.Value is { } bytes ? DeserializeAt(bytes, record.Partition, record.Offset) : default;
+        return new StateRecord<TKey, T>(key, value, record.IsTombstone, record.Partition, record.Offset, record.Timestamp);
     }
 }

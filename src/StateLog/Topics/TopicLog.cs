@@ -99,18 +99,32 @@ public sealed class TopicLog
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Rolls the active segments and cleans every partition now (honouring lag and retention).</summary>
-    public ValueTask<CompactionResult> CompactAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    /// <summary>
+    /// Rolls the active segments and cleans every partition now, whatever its dirty ratio, still honouring
+    /// MinCompactionLag and DeleteRetention; returns when done, with what it did.
+    /// </summary>
+    /// <exception cref="CompactionFailedException">Some partitions could not be cleaned; the others were.</exception>
+    public ValueTask<CompactionResult> CompactAsync(CancellationToken cancellationToken = default) =>
+        _engine.Cleaner.CompactAsync(Name, _partitions, cancellationToken);
 
     /// <summary>Offsets, sizes and cleaner state of every partition.</summary>
     public TopicStats GetStats() => new(Name, _partitions.Select(p => p.GetStats()).ToArray());
 
-    private async ValueTask<RecordPosition> AppendAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value, CancellationToken cancellationToken)
+    private ValueTask<RecordPosition> AppendAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var partition = PartitionFor(key.Span);
-        var offset = await _partitions[partition].AppendAsync(key, value).ConfigureAwait(false);
-        return new RecordPosition(Name, partition, offset);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<RecordPosition>(cancellationToken);
+        }
+
+        try
+        {
+            return _partitions[PartitionFor(key.Span)].AppendAsync(key, value);
+        }
+        catch (StateLogException e)
+        {
+            return ValueTask.FromException<RecordPosition>(e);
+        }
     }
 
     private async IAsyncEnumerable<LogRecord> ReadAllAsync(long fromOffset, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -32,6 +32,22 @@ public class SLOG020UnserializableMemberTests
             """);
 
     [Fact]
+    public Task SLOG020_EntityWithoutUsableConstructor_ReportsOnTypeWithItsOwnMessage() =>
+        Verify.AnalyzerAsync(
+            """
+            using StateLog;
+
+            [CompactedTopic("jobs")]
+            public sealed class {|#0:Job|}
+            {
+                public Job(int attempts) { }
+
+                [Key] public string Id { get; init; } = "";
+            }
+            """,
+            new Microsoft.CodeAnalysis.Testing.DiagnosticResult(DiagnosticDescriptors.UnconstructibleEntity).WithLocation(0).WithArguments("Job"));
+
+    [Fact]
     public Task SLOG020_SupportedMembers_DoNotReport() =>
         Verify.AnalyzerAsync(
             """

@@ -77,6 +77,9 @@ internal static class Verify
     private static void Configure(AnalyzerTest<DefaultVerifier> test, ImmutableArray<MetadataReference> references)
     {
         test.ReferenceAssemblies = TestReferences.None;
+
+        // SLOG020 has a second descriptor (the entity case); markup means the first, the member case.
+        test.MarkupOptions = MarkupOptions.UseFirstDescriptor;
         test.TestState.AdditionalReferences.AddRange(references);
     }
 }

@@ -75,7 +75,7 @@ internal static class AppendBench
         {
             for (var i = writer; i < records; i += writers)
             {
-                await topic.PutAsync(keys[i % keys.Length], pool.AsMemory(i * 7919 % (1 << 20), valueBytes));
+                await topic.PutAsync(keys[i % keys.Length], pool.AsMemory((int)((uint)i * 7919u % (1u << 20)), valueBytes));
             }
         })));
         await topic.FlushAsync();

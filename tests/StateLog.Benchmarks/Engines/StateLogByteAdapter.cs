@@ -14,9 +14,8 @@ namespace StateLog.Benchmarks.Engines;
 internal sealed class StateLogByteAdapter : IEngineAdapter
 {
     private const string Topic = "bench";
-    private const int MaxCompactionPasses = 4;
 
-    private ValueTask<RecordPosition>[] _pending = [];
+    private readonly AppendBatch _batch = new();
     private StateLogEngine? _engine;
     private TopicLog? _topic;
 
@@ -24,55 +23,20 @@ internal sealed class StateLogByteAdapter : IEngineAdapter
 
     public ValueTask OpenAsync(string directory)
     {
-        _engine = StateLogEngine.Open(new StateLogOptions
-        {
-            DataDirectory = directory,
-            Durability = Durability.Buffered,
-            EnableCleaner = false,
-        });
+        _engine = StateLogSetup.Open(directory);
         _topic = _engine.GetTopic(Topic, 1);
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask WriteAsync(Workload workload, int start, int count, bool sync)
+    public ValueTask WriteAsync(Workload workload, int start, int count, bool sync)
     {
         var topic = Log;
-        if (_pending.Length < count)
-        {
-            _pending = new ValueTask<RecordPosition>[count];
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            _pending[i] = topic.PutAsync(workload.UpdateKey(start + i), workload.UpdateValue(start + i));
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            await _pending[i];
-        }
-
-        if (sync)
-        {
-            await topic.FlushAsync();
-        }
+        return _batch.WriteAsync(count, i => topic.PutAsync(workload.UpdateKey(start + i), workload.UpdateValue(start + i)), sync ? () => topic.FlushAsync() : null);
     }
 
     public ValueTask SyncAsync() => Log.FlushAsync();
 
-    public async ValueTask CompactAsync()
-    {
-        for (var pass = 0; pass < MaxCompactionPasses; pass++)
-        {
-            var result = await Log.CompactAsync();
-            if (result.PartitionsCleaned == 0 || result.RecordsAfter == result.RecordsBefore)
-            {
-                break;
-            }
-        }
-
-        await Log.FlushAsync();
-    }
+    public ValueTask CompactAsync() => StateLogSetup.CompactAsync(() => Log.CompactAsync(), () => Log.FlushAsync());
 
     public async ValueTask ScanAsync(IScanSink sink)
     {

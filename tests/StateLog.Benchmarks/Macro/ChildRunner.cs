@@ -1,6 +1,6 @@
 using System;
-using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
 
@@ -25,18 +25,18 @@ internal static class ChildRunner
             var baseline = SystemProbe.WorkingSet();
             phase = "ingest with a sync every batch";
             var batchedDirectory = Path.Combine(workDirectory, "batched");
-            var (batched, batchedSeconds) = await IngestAsync(engine, workload, batchedDirectory, syncEveryBatch: true);
+            var (batched, batchedTime) = await IngestAsync(engine, workload, batchedDirectory, syncEveryBatch: true);
             await batched.DisposeAsync();
             TryDelete(batchedDirectory);
             SystemProbe.SyncFileSystems();
 
             phase = "buffered ingest";
             var directory = Path.Combine(workDirectory, "buffered");
-            var (engineInstance, bufferedSeconds) = await IngestAsync(engine, workload, directory, syncEveryBatch: false);
+            var (engineInstance, bufferedTime) = await IngestAsync(engine, workload, directory, syncEveryBatch: false);
             var diskBefore = SystemProbe.DirectoryBytes(directory);
 
             phase = "compaction";
-            var (compactSeconds, compactionUnavailable) = await CompactAsync(engineInstance);
+            var (compactTime, compactionUnavailable) = await CompactAsync(engineInstance);
             await engineInstance.DisposeAsync();
             var diskAfter = SystemProbe.DirectoryBytes(directory);
 
@@ -44,22 +44,28 @@ internal static class ChildRunner
             var cold = SystemProbe.TryDropPageCache();
             var reopened = engine.Create();
             var readBefore = SystemProbe.ReadBytes();
-            var watch = Stopwatch.StartNew();
+            var timer = PhaseTimer.Start();
             await reopened.OpenAsync(directory);
-            var reopenSeconds = watch.Elapsed.TotalSeconds;
+            var reopenTime = timer.Stop();
             var reopenRead = SystemProbe.ReadBytes() - readBefore;
 
             phase = "full scan";
             var checker = new ScanChecker(workload);
-            watch.Restart();
+            timer = PhaseTimer.Start();
             await reopened.ScanAsync(checker);
-            var scanSeconds = watch.Elapsed.TotalSeconds;
-            checker.Verify();
+            var scanTime = timer.Stop();
+            var scanProblem = checker.Problem();
 
             phase = "point reads";
-            watch.Restart();
-            await PointReadsAsync(reopened, workload);
-            var readSeconds = watch.Elapsed.TotalSeconds;
+            timer = PhaseTimer.Start();
+            var readProblem = await PointReadsAsync(reopened, workload);
+            var readTime = timer.Stop();
+            phase = "checking the scan and the point reads";
+            if (scanProblem is not null || readProblem is not null)
+            {
+                // Both checks run, so a wrong result says whether the data or only one read path is at fault.
+                throw new InvalidOperationException(string.Join("; ", new[] { scanProblem, readProblem }.OfType<string>()) + ".");
+            }
             await reopened.DisposeAsync();
 
             report = new EngineReport
@@ -69,19 +75,24 @@ internal static class ChildRunner
                 Configuration = reopened.Configuration,
                 Records = workload.UpdateCount,
                 PayloadBytes = workload.PayloadBytes,
-                IngestBatchedSeconds = batchedSeconds,
-                IngestBufferedSeconds = bufferedSeconds,
-                CompactSeconds = compactSeconds,
+                IngestBatchedSeconds = batchedTime.Seconds,
+                IngestBatchedCpuSeconds = batchedTime.CpuSeconds,
+                IngestBufferedSeconds = bufferedTime.Seconds,
+                IngestBufferedCpuSeconds = bufferedTime.CpuSeconds,
+                CompactSeconds = compactTime.Seconds,
+                CompactCpuSeconds = compactTime.CpuSeconds,
                 CompactionUnavailable = compactionUnavailable,
                 DiskBytesBeforeCompact = diskBefore,
                 DiskBytesAfterCompact = diskAfter,
                 LiveBytes = workload.LiveBytes,
                 ColdReopen = cold,
-                ReopenSeconds = reopenSeconds,
+                ReopenSeconds = reopenTime.Seconds,
+                ReopenScanCpuSeconds = reopenTime.CpuSeconds + scanTime.CpuSeconds,
                 ReopenReadBytes = reopenRead,
-                ScanSeconds = scanSeconds,
+                ScanSeconds = scanTime.Seconds,
                 PointReads = workload.ReadCount,
-                PointReadSeconds = readSeconds,
+                PointReadSeconds = readTime.Seconds,
+                PointReadCpuSeconds = readTime.CpuSeconds,
                 PeakWorkingSetBytes = SystemProbe.PeakWorkingSet(),
                 HarnessWorkingSetBytes = baseline,
             };
@@ -101,14 +112,14 @@ internal static class ChildRunner
     }
 
     /// <summary>Writes every update into a fresh store; returns the store, still open, and the seconds until the data was durable.</summary>
-    private static async Task<(IEngineAdapter Adapter, double Seconds)> IngestAsync(EngineEntry engine, Workload workload, string directory, bool syncEveryBatch)
+    private static async Task<(IEngineAdapter Adapter, (double Seconds, double CpuSeconds) Time)> IngestAsync(EngineEntry engine, Workload workload, string directory, bool syncEveryBatch)
     {
         TryDelete(directory);
         Directory.CreateDirectory(directory);
         var adapter = engine.Create();
         await adapter.OpenAsync(directory);
         var batch = workload.Parameters.BatchSize;
-        var watch = Stopwatch.StartNew();
+        var timer = PhaseTimer.Start();
         for (var start = 0; start < workload.UpdateCount; start += batch)
         {
             await adapter.WriteAsync(workload, start, Math.Min(batch, workload.UpdateCount - start), syncEveryBatch);
@@ -119,25 +130,26 @@ internal static class ChildRunner
             await adapter.SyncAsync();
         }
 
-        return (adapter, watch.Elapsed.TotalSeconds);
+        return (adapter, timer.Stop());
     }
 
     /// <summary>Times the compaction; an engine build without compaction yet still gets its other phases measured.</summary>
-    private static async Task<(double Seconds, string? Unavailable)> CompactAsync(IEngineAdapter adapter)
+    private static async Task<((double Seconds, double CpuSeconds) Time, string? Unavailable)> CompactAsync(IEngineAdapter adapter)
     {
-        var watch = Stopwatch.StartNew();
+        var timer = PhaseTimer.Start();
         try
         {
             await adapter.CompactAsync();
-            return (watch.Elapsed.TotalSeconds, null);
+            return (timer.Stop(), null);
         }
         catch (NotImplementedException e)
         {
-            return (double.NaN, $"{e.GetType().Name}: {e.Message}");
+            return ((double.NaN, double.NaN), $"{e.GetType().Name}: {e.Message}");
         }
     }
 
-    private static async Task PointReadsAsync(IEngineAdapter adapter, Workload workload)
+    /// <summary>Reads every point-read key and checks its value; returns what was wrong, or <see langword="null"/>.</summary>
+    private static async Task<string?> PointReadsAsync(IEngineAdapter adapter, Workload workload)
     {
         var wrong = 0L;
         for (var i = 0; i < workload.ReadCount; i++)
@@ -150,10 +162,7 @@ internal static class ChildRunner
             }
         }
 
-        if (wrong != 0)
-        {
-            throw new InvalidOperationException($"{wrong:N0} of {workload.ReadCount:N0} point reads returned a value other than the latest.");
-        }
+        return wrong == 0 ? null : $"{wrong:N0} of {workload.ReadCount:N0} point reads returned a value other than the latest";
     }
 
     private static string FirstLine(string text)

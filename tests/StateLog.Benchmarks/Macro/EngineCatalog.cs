@@ -19,6 +19,7 @@ internal static class EngineCatalog
     public static IReadOnlyList<EngineEntry> All { get; } =
     [
         new(StateLog, "StateLog", () => new StateLogByteAdapter()),
+        new(StateLogTyped, "StateLog typed", () => new StateLogTypedAdapter()),
         new(RocksDb, "RocksDB", () => new RocksDbAdapter()),
         new(Faster, "FASTER", () => new FasterAdapter()),
         new(Sqlite, "SQLite", () => new SqliteAdapter()),

@@ -20,10 +20,17 @@ internal sealed record EngineReport
 
     public double IngestBufferedSeconds { get; init; }
 
+    /// <summary>CPU seconds of the process (all threads) during the phase; likewise for the other <c>Cpu</c> figures.</summary>
+    public double IngestBufferedCpuSeconds { get; init; }
+
     public double IngestBatchedSeconds { get; init; }
+
+    public double IngestBatchedCpuSeconds { get; init; }
 
     /// <summary>NaN when <see cref="CompactionUnavailable"/>.</summary>
     public double CompactSeconds { get; init; }
+
+    public double CompactCpuSeconds { get; init; }
 
     /// <summary>Why compaction could not run (the other phases still did), or <see langword="null"/>.</summary>
     public string? CompactionUnavailable { get; init; }
@@ -42,12 +49,16 @@ internal sealed record EngineReport
 
     public double ScanSeconds { get; init; }
 
+    public double ReopenScanCpuSeconds { get; init; }
+
     /// <summary>Whether the page cache was dropped before reopening (needs root).</summary>
     public bool ColdReopen { get; init; }
 
     public long PointReads { get; init; }
 
     public double PointReadSeconds { get; init; }
+
+    public double PointReadCpuSeconds { get; init; }
 
     public long PeakWorkingSetBytes { get; init; }
 

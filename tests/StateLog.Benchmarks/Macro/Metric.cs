@@ -15,9 +15,12 @@ internal sealed record Metric(string Label, Func<EngineReport, double> Value, bo
     [
         new("Ingest buffered, records/s", r => r.IngestBufferedRecordsPerSecond, true, Counts),
         new("Ingest buffered, payload MB/s", r => r.IngestBufferedMegabytesPerSecond, true, Tenths),
+        new("Ingest buffered, CPU us per record", r => r.IngestBufferedCpuSeconds * 1e6 / r.Records, false, Hundredths),
         new("Ingest sync every batch, records/s", r => r.IngestBatchedRecordsPerSecond, true, Counts),
         new("Ingest sync every batch, payload MB/s", r => r.IngestBatchedMegabytesPerSecond, true, Tenths),
+        new("Ingest sync every batch, CPU us per record", r => r.IngestBatchedCpuSeconds * 1e6 / r.Records, false, Hundredths),
         new("Compaction to steady state, s", r => r.CompactSeconds, false, Hundredths),
+        new("Compaction, CPU s", r => r.CompactCpuSeconds, false, Hundredths),
         new("Disk before compaction, MB", r => r.DiskBytesBeforeCompact / Units.Megabyte, false, Tenths),
         new("Disk after compaction, MB", r => r.CompactionUnavailable is null ? r.DiskBytesAfterCompact / Units.Megabyte : double.NaN, false, Tenths),
         new("Space amplification (disk / live bytes)", r => r.SpaceAmplification, false, Hundredths),
@@ -25,7 +28,9 @@ internal sealed record Metric(string Label, Func<EngineReport, double> Value, bo
         new("Read while reopening, MB", r => r.ReopenReadBytes / Units.Megabyte, false, Tenths),
         new("Full scan of latest values, s", r => r.ScanSeconds, false, Thousandths),
         new("Reopen + scan, s", r => r.ReopenSeconds + r.ScanSeconds, false, Thousandths),
+        new("Reopen + scan, CPU s", r => r.ReopenScanCpuSeconds, false, Thousandths),
         new("Point reads, ops/s", r => r.PointReadsPerSecond, true, Counts),
+        new("Point reads, CPU us per read", r => r.PointReadCpuSeconds * 1e6 / r.PointReads, false, Hundredths),
         new("Peak working set, MB", r => r.PeakWorkingSetBytes / Units.Megabyte, false, Tenths),
         new("  of which harness before open, MB", r => r.HarnessWorkingSetBytes / Units.Megabyte, false, Tenths, Compared: false),
     ];

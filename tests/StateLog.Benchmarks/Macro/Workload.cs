@@ -90,6 +90,9 @@ internal sealed class Workload
 
     public byte[] UpdateKey(int update) => _keys[_updates[update]];
 
+    /// <summary>The key id of update <paramref name="update"/>.</summary>
+    public int UpdateKeyId(int update) => _updates[update];
+
     public ReadOnlyMemory<byte> UpdateValue(int update) => _pool.AsMemory(PoolOffset(update), Parameters.ValueBytes);
 
     /// <summary>The key id of point read <paramref name="read"/>.</summary>

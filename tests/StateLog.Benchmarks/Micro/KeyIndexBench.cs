@@ -39,7 +39,7 @@ public class KeyIndexBench
         _full = new KeyIndex();
         for (var i = 0; i < Keys; i++)
         {
-            _full.Set(KeyIndex.Hash(_keys[i]), new KeyLocation(i, i * 128, 128));
+            _full.Set(KeyIndex.Hash(_keys[i]), new KeyLocation(i, i * 128, 128, 0));
         }
     }
 
@@ -50,7 +50,7 @@ public class KeyIndexBench
         var index = new KeyIndex();
         for (var i = 0; i < Operations; i++)
         {
-            index.Set(KeyIndex.Hash(_keys[i % Keys]), new KeyLocation(i, i * 128, 128));
+            index.Set(KeyIndex.Hash(_keys[i % Keys]), new KeyLocation(i, i * 128, 128, 0));
         }
 
         return index.Count;
@@ -62,7 +62,7 @@ public class KeyIndexBench
     {
         for (var i = 0; i < Operations; i++)
         {
-            _full.Set(KeyIndex.Hash(_keys[_order[i]]), new KeyLocation(Keys + i, i * 128, 128));
+            _full.Set(KeyIndex.Hash(_keys[_order[i]]), new KeyLocation(Keys + i, i * 128, 128, 0));
         }
     }
 

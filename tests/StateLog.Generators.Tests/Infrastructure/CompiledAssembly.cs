@@ -23,16 +23,23 @@ internal sealed class CompiledAssembly : IDisposable
 
     public Assembly Assembly { get; }
 
-    /// <summary>Generates, checks there are no diagnostics, emits and loads <paramref name="compilation"/>.</summary>
-    public static CompiledAssembly Load(Compilation compilation)
+    /// <summary>Generates, checks there are no diagnostics, and emits <paramref name="compilation"/> to an image.</summary>
+    public static byte[] Build(Compilation compilation)
     {
         var (_, _, output) = GeneratorHarness.Run(compilation);
         using var image = new MemoryStream();
         var emit = output.Emit(image);
         Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
-        image.Position = 0;
+        return image.ToArray();
+    }
+
+    /// <summary>Builds <paramref name="compilation"/> and loads it, with the <paramref name="dependencies"/> it references.</summary>
+    public static CompiledAssembly Load(Compilation compilation, params byte[][] dependencies)
+    {
         var context = new AssemblyLoadContext(compilation.AssemblyName + Guid.NewGuid().ToString("N"), isCollectible: true);
-        return new CompiledAssembly(context, context.LoadFromStream(image));
+        var loaded = dependencies.Select(d => context.LoadFromStream(new MemoryStream(d))).ToList();
+        context.Resolving += (_, name) => loaded.FirstOrDefault(a => a.GetName().Name == name.Name);
+        return new CompiledAssembly(context, context.LoadFromStream(new MemoryStream(Build(compilation))));
     }
 
     /// <summary>Calls the public static method <paramref name="type"/>.<paramref name="method"/>.</summary>

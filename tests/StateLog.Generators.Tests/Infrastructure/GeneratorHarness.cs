@@ -40,6 +40,11 @@ internal static class GeneratorHarness
     {
         var (driver, first, output) = Run(compilation);
         AssertNoRoslynObjects(first);
+        if (first.GeneratedSources.Any(s => s.HintName != Emitting.RegistrarEmitter.HintName))
+        {
+            // With an entity every step runs, so a step that lost its tracking name shows here.
+            Assert.All(TrackedSteps, name => Assert.True(first.TrackedSteps.ContainsKey(name), $"Step '{name}' did not run"));
+        }
 
         var changed = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("internal static class UnrelatedEdit { }", TestCompilation.ParseOptions));
         var second = driver.RunGenerators(changed).GetRunResult().Results.Single();

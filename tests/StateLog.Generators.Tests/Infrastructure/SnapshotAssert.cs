@@ -45,6 +45,14 @@ internal static class SnapshotAssert
 
     private static void Accept(string directory, System.Collections.Generic.Dictionary<string, string> actual)
     {
+        // Folders of renamed or removed tests are stale too.
+        var tests = typeof(SnapshotAssert).Assembly.GetTypes().SelectMany(t => t.GetMethods())
+            .Where(m => m.IsDefined(typeof(FactAttribute), inherit: true)).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var stale in Directory.GetDirectories(Path.GetDirectoryName(directory)!).Where(d => !tests.Contains(Path.GetFileName(d))))
+        {
+            Directory.Delete(stale, recursive: true);
+        }
+
         Directory.CreateDirectory(directory);
         foreach (var stale in Directory.GetFiles(directory).Where(f => !actual.ContainsKey(Path.GetFileName(f))))
         {

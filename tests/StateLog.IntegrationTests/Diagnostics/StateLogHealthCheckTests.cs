@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -24,6 +25,37 @@ public sealed class StateLogHealthCheckTests : IDisposable
 
         Assert.Equal(HealthStatus.Degraded, entry.Status);
         Assert.Contains("ready", entry.Tags);
+    }
+
+    [Fact]
+    public async Task Check_WhileOpening_IsDegradedThenHealthy()
+    {
+        // Without a host nothing validates the options early, so they are first built inside the open; a configure
+        // delegate that waits holds the engine in its opening state for as long as the test needs.
+        using var opening = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddStateLog(o =>
+        {
+            o.DataDirectory = _directory.Path;
+            opening.Set();
+            release.Wait(TimeSpan.FromMinutes(1));
+        });
+        services.AddHealthChecks().AddStateLog();
+        await using var provider = services.BuildServiceProvider();
+        var health = provider.GetRequiredService<HealthCheckService>();
+
+        var open = Task.Run(provider.GetRequiredService<StateLogEngine>);
+        Assert.True(opening.Wait(TimeSpan.FromMinutes(1)));
+        var whileOpening = (await health.CheckHealthAsync()).Entries["statelog"];
+        release.Set();
+        await open;
+        var afterwards = (await health.CheckHealthAsync()).Entries["statelog"];
+
+        Assert.Equal(HealthStatus.Degraded, whileOpening.Status);
+        Assert.Contains("opening", whileOpening.Description, StringComparison.Ordinal);
+        Assert.Equal(HealthStatus.Healthy, afterwards.Status);
     }
 
     [Fact]

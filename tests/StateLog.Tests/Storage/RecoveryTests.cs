@@ -29,16 +29,34 @@ public sealed class RecoveryTests : IDisposable
         return list;
     }
 
-    /// <summary>Writes single-record batches and returns the file position where each batch ends.</summary>
-    private async Task<List<long>> WriteBatches(int count)
+    /// <summary>
+    /// Writes single-record batches and stops the way a killed process does: the files as they were while the engine
+    /// was open (no clean-shutdown marker, no snapshot). Returns the file position where each batch ends.
+    /// </summary>
+    private async Task<List<long>> WriteBatchesThenCrash(int count)
     {
         var ends = new List<long>();
-        using var engine = StateLogEngine.Open(Options());
-        var topic = engine.GetTopic("events");
-        for (var i = 0; i < count; i++)
+        Dictionary<string, byte[]> image;
+        using (var engine = StateLogEngine.Open(Options()))
         {
-            await topic.PutAsync(Encoding.UTF8.GetBytes($"k{i % 3}"), Encoding.UTF8.GetBytes($"value-{i}-{new string('x', i)}"));
-            ends.Add(new FileInfo(LogFile()).Length);
+            var topic = engine.GetTopic("events");
+            for (var i = 0; i < count; i++)
+            {
+                await topic.PutAsync(Encoding.UTF8.GetBytes($"k{i % 3}"), Encoding.UTF8.GetBytes($"value-{i}-{new string('x', i)}"));
+                ends.Add(new FileInfo(LogFile()).Length);
+            }
+
+            image = Directory.GetFiles(_dir.Path, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".lock", StringComparison.Ordinal)).ToDictionary(f => f, File.ReadAllBytes);
+        }
+
+        foreach (var file in Directory.GetFiles(_dir.Path, "*", SearchOption.AllDirectories).Where(f => !image.ContainsKey(f) && !f.EndsWith(".lock", StringComparison.Ordinal)))
+        {
+            File.Delete(file);
+        }
+
+        foreach (var (file, bytes) in image)
+        {
+            File.WriteAllBytes(file, bytes);
         }
 
         return ends;
@@ -47,13 +65,14 @@ public sealed class RecoveryTests : IDisposable
     [Fact]
     public async Task TruncatedTail_AtEveryBytePositionOfTheLastTwoBatches_OpensWithTheWholeBatchesBeforeTheCut()
     {
-        var ends = await WriteBatches(6);
+        var ends = await WriteBatchesThenCrash(6);
         var original = File.ReadAllBytes(LogFile());
         var start = ends[^3];
         for (var cut = start; cut <= original.Length; cut++)
         {
             File.WriteAllBytes(LogFile(), original.AsSpan(0, (int)cut).ToArray());
             var wholeBatches = ends.Count(e => e <= cut);
+            File.Delete(_dir.Combine(StateLogEngine.CleanShutdownFileName)); // every reopen below is after a crash
             using var engine = StateLogEngine.Open(Options());
             var topic = engine.GetTopic("events");
             var records = await ReadAll(topic);
@@ -72,7 +91,7 @@ public sealed class RecoveryTests : IDisposable
     [Fact]
     public async Task TornTail_WithGarbageAfterTheLastBatch_IsTruncatedAndTheNextAppendContinues()
     {
-        var ends = await WriteBatches(4);
+        var ends = await WriteBatchesThenCrash(4);
         using (var file = File.OpenWrite(LogFile()))
         {
             file.Seek(0, SeekOrigin.End);

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.Threading;
 using StateLog.Storage.IO;
 
@@ -50,6 +51,13 @@ internal sealed class LogSegment
     /// <summary>The timestamp of the first batch appended (Kafka rolls by age from it), or null while empty.</summary>
     public long? FirstBatchTimestamp { get; private set; }
 
+    /// <summary>
+    /// Whether every offset from the base offset to the last is present, batch after batch, as appends leave a segment
+    /// (the cleaner's output has gaps). Kafka's CRC does not cover a batch's base offset, so reads of a dense segment
+    /// check that offsets continue exactly, and a damaged base offset is reported instead of shifting offsets.
+    /// </summary>
+    public bool IsDense { get; private set; } = true;
+
     public SegmentIndex OffsetIndex { get; private set; } = SegmentIndex.NewOffsetIndex();
 
     public SegmentIndex TimeIndex { get; private set; } = SegmentIndex.NewTimeIndex();
@@ -60,18 +68,31 @@ internal sealed class LogSegment
     public static LogSegment Open(IStorage storage, string directory, long baseOffset, int indexIntervalBytes) =>
         new(storage, directory, baseOffset, storage.Open(SegmentFiles.Log(directory, baseOffset), create: false), indexIntervalBytes);
 
+    /// <summary>Creates the cleaner's output segment as <c>&lt;base&gt;.log.cleaned</c>, emptying a stale one; the swap gives it its final name.</summary>
+    public static LogSegment CreateCleaned(IStorage storage, string directory, long baseOffset, int indexIntervalBytes)
+    {
+        var file = storage.Open(SegmentFiles.Log(directory, baseOffset) + SegmentFiles.CleanedSuffix, create: true);
+        file.SetLength(0);
+        return new(storage, directory, baseOffset, file, indexIntervalBytes);
+    }
+
     /// <summary>Appends one whole batch at the end of the file; the caller serialises appends.</summary>
     public void Append(ReadOnlySpan<byte> batch, long lastOffset, long maxTimestamp)
     {
         var position = Size;
         _log.Write(position, batch);
-        Track(position, batch.Length, lastOffset, maxTimestamp);
+        Track(position, batch.Length, BinaryPrimitives.ReadInt64BigEndian(batch), lastOffset, maxTimestamp);
         Volatile.Write(ref _size, position + batch.Length);
     }
 
     /// <summary>Records a batch already in the file (found by recovery or the cleaner) in the indexes and counters.</summary>
-    public void Track(long position, int batchBytes, long lastOffset, long maxTimestamp)
+    public void Track(long position, int batchBytes, long baseOffset, long lastOffset, long maxTimestamp)
     {
+        if (baseOffset != NextOffset)
+        {
+            IsDense = false;
+        }
+
         if (_bytesSinceIndexEntry > _indexIntervalBytes)
         {
             OffsetIndex.Append(lastOffset - BaseOffset, (int)position);
@@ -103,12 +124,14 @@ internal sealed class LogSegment
         MaxTimestamp = -1;
         FirstBatchTimestamp = null;
         NextOffset = BaseOffset;
+        IsDense = true;
         Volatile.Write(ref _size, 0);
     }
 
     /// <summary>Adopts indexes loaded from disk for a segment that needs no recovery.</summary>
-    public void AdoptIndexes(SegmentIndex offsetIndex, SegmentIndex timeIndex, long nextOffset, long maxTimestamp, long offsetOfMaxTimestamp, long? firstBatchTimestamp)
+    public void AdoptIndexes(SegmentIndex offsetIndex, SegmentIndex timeIndex, long nextOffset, long maxTimestamp, long offsetOfMaxTimestamp, long? firstBatchTimestamp, bool isDense)
     {
+        IsDense = isDense;
         OffsetIndex = offsetIndex;
         TimeIndex = timeIndex;
         NextOffset = nextOffset;
@@ -118,8 +141,19 @@ internal sealed class LogSegment
         _bytesSinceIndexEntry = 0;
     }
 
-    /// <summary>The file position to start scanning from for <paramref name="offset"/> (from the sparse index).</summary>
-    public long PositionFor(long offset) => offset <= BaseOffset ? 0 : OffsetIndex.Floor(offset - BaseOffset, none: 0);
+    /// <summary>
+    /// Where to start scanning for <paramref name="offset"/> (from the sparse index), and the last offset of the batch
+    /// found there (-1 at the start of the file), which a reader checks against what it reads.
+    /// </summary>
+    public (long Position, long LastOffset) PositionFor(long offset)
+    {
+        if (offset > BaseOffset && OffsetIndex.TryFloor(offset - BaseOffset, out var relative, out var position))
+        {
+            return (position, BaseOffset + relative);
+        }
+
+        return (0, -1);
+    }
 
     public int Read(long position, Span<byte> buffer) => _log.Read(position, buffer);
 

@@ -61,6 +61,16 @@ internal sealed class SegmentIndex
         return index < 0 ? none : _values[index];
     }
 
+    /// <summary>The largest entry whose key is at most <paramref name="key"/>, if any.</summary>
+    public bool TryFloor(long key, out long entryKey, out int value)
+    {
+        var index = Array.BinarySearch(_keys, 0, Count, key);
+        index = index >= 0 ? index : ~index - 1;
+        entryKey = index < 0 ? 0 : _keys[index];
+        value = index < 0 ? 0 : _values[index];
+        return index >= 0;
+    }
+
     /// <summary>The value of the smallest entry whose key is at least <paramref name="key"/>, or <paramref name="none"/>.</summary>
     public int Ceiling(long key, int none)
     {

@@ -108,7 +108,7 @@ internal sealed class PartitionVerifier
                 foreach (var record in batch)
                 {
                     _records++;
-                    var location = new KeyLocation(record.Offset, (int)scanner.Position + record.PositionInBatch, record.IsTombstone ? -1 : record.SizeInBytes);
+                    var location = KeyLocation.Of(batch, record, scanner.Position);
                     _latest[KeyIndex.Hash(record.Key)] = location;
                 }
 

@@ -135,6 +135,7 @@ namespace Shop
                 {
                     return new CustomerFormatter();
                 }
+
                 return null;
             }
         }

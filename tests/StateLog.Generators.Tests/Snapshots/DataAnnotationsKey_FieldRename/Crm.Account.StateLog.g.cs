@@ -127,6 +127,7 @@ namespace Crm
                 {
                     return new AccountFormatter();
                 }
+
                 return null;
             }
         }

@@ -114,6 +114,7 @@ public sealed class SessionFormatter : global::MessagePack.Formatters.IMessagePa
             {
                 return new SessionFormatter();
             }
+
             return null;
         }
     }

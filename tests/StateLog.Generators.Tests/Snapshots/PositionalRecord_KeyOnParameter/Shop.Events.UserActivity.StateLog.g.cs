@@ -113,6 +113,7 @@ namespace Shop.Events
                 {
                     return new UserActivityFormatter();
                 }
+
                 return null;
             }
         }

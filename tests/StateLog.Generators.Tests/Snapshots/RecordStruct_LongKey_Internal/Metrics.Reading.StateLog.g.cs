@@ -102,6 +102,7 @@ namespace Metrics
                 {
                     return new ReadingFormatter();
                 }
+
                 return null;
             }
         }

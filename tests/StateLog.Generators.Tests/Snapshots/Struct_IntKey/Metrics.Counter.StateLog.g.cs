@@ -105,6 +105,7 @@ namespace Metrics
                 {
                     return new CounterFormatter();
                 }
+
                 return null;
             }
         }

@@ -250,30 +250,37 @@ namespace Orders
                 {
                     return new OrderFormatter();
                 }
+
                 if (type == typeof(global::Orders.Address))
                 {
                     return new AddressFormatter();
                 }
+
                 if (type == typeof(global::Orders.Line))
                 {
                     return new LineFormatter();
                 }
+
                 if (type == typeof(global::System.Collections.Generic.List<global::Orders.Line>))
                 {
                     return new global::MessagePack.Formatters.ListFormatter<global::Orders.Line>();
                 }
+
                 if (type == typeof(global::System.Collections.Generic.Dictionary<string, int>))
                 {
                     return new global::MessagePack.Formatters.DictionaryFormatter<string, int>();
                 }
+
                 if (type == typeof(global::Orders.Status))
                 {
                     return new global::MessagePack.Formatters.GenericEnumFormatter<global::Orders.Status>();
                 }
+
                 if (type == typeof(global::Orders.Status?))
                 {
                     return new global::MessagePack.Formatters.NullableFormatter<global::Orders.Status>();
                 }
+
                 return null;
             }
         }

@@ -1,0 +1,216 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using StateLog.Storage;
+using StateLog.Storage.Records;
+using StateLog.Storage.Segments;
+
+namespace StateLog.Compaction;
+
+/// <summary>Rewriting one group of segments into a <c>.cleaned</c> segment (Kafka's <c>cleanSegments</c> and <c>cleanInto</c>).</summary>
+internal sealed partial class Cleaner
+{
+    private readonly RecordBatchBuilder _builder = new();
+    private readonly List<bool> _keep = new();
+    private readonly List<UInt128> _hashes = new();
+
+    private void CleanGroup(PartitionLog log, LogSegment[] group, OffsetMap map, long nowMs, long upperBound, CleanStats stats, CancellationToken cancellationToken)
+    {
+        var storage = log.Options.Storage;
+        var baseOffset = group[0].BaseOffset;
+        SegmentSwap.DeleteCleanedFiles(storage, log.Directory, baseOffset);
+        var cleaned = LogSegment.CreateCleaned(storage, log.Directory, baseOffset, log.Config.IndexIntervalBytes);
+        var output = new GroupOutput(cleaned, new SegmentSummary.Builder(), new List<SegmentSwap.KeyMove>());
+        try
+        {
+            var last = default(LastBatch);
+            foreach (var source in group)
+            {
+                stats.BytesRead += source.Size;
+                ForEachBatch(source, source.BaseOffset, log.MaxBatchBytes, cancellationToken, batch =>
+                {
+                    last = new LastBatch(batch.BaseOffset, batch.LastOffset, batch.MaxTimestamp, true);
+                    CleanBatch(log, batch, map, nowMs, upperBound, output, stats);
+                    return true;
+                });
+            }
+
+            if (cleaned.Size == 0 && last.Exists)
+            {
+                // An empty swap segment could not say which old segments it replaces if a crash interrupted the swap:
+                // keep the group's last batch as an empty header, so the segment ends where the group ended.
+                _builder.Reset(last.BaseOffset, -1);
+                cleaned.Append(_builder.Finish(0, last.LastOffset, last.MaxTimestamp), last.LastOffset, last.MaxTimestamp);
+            }
+
+            stats.BytesWritten += cleaned.Size;
+            cleaned.Sync();
+            SegmentSwap.WriteCleanedIndexes(storage, cleaned);
+            log.Options.CrashPoints.Hit("Cleaner.AfterCleanedWritten");
+            cancellationToken.ThrowIfCancellationRequested(); // the last moment a pass can stop without a trace
+        }
+        catch
+        {
+            cleaned.Retire(() => SegmentSwap.DeleteCleanedFiles(storage, log.Directory, baseOffset));
+            throw;
+        }
+
+        stats.SegmentsRewritten += group.Length;
+        SegmentSwap.Swap(log, group, cleaned, output.Summary.Build(), output.KeyMoves);
+    }
+
+    /// <summary>Applies Kafka's batch and record retention rules to one batch and appends what survives to the output.</summary>
+    private void CleanBatch(PartitionLog log, RecordBatch batch, OffsetMap map, long nowMs, long upperBound, GroupOutput output, CleanStats stats)
+    {
+        stats.RecordsRead += batch.RecordsCount;
+        var horizonPassed = batch.DeleteHorizon is { } horizon && nowMs >= horizon;
+        _keep.Clear();
+        _hashes.Clear();
+        var kept = 0;
+        var keptTombstone = false;
+        var expiredTombstone = false;
+        foreach (var record in batch)
+        {
+            var hash = record.KeyIsNull ? default : KeyIndex.Hash(record.Key);
+            bool keep;
+            if (record.Offset > map.LatestOffset)
+            {
+                keep = true; // beyond what this pass indexed
+            }
+            else if (record.KeyIsNull)
+            {
+                keep = false;
+                stats.InvalidRecords++;
+            }
+            else
+            {
+                var latest = record.Offset >= map.Get(hash);
+                keep = latest && (!record.IsTombstone || !horizonPassed);
+                if (latest && !keep)
+                {
+                    stats.TombstonesRemoved++;
+                    expiredTombstone = true;
+                }
+            }
+
+            _keep.Add(keep);
+            _hashes.Add(hash);
+            if (keep)
+            {
+                kept++;
+                keptTombstone |= record.IsTombstone;
+            }
+        }
+
+        var needsHorizon = keptTombstone && !batch.HasDeleteHorizon;
+        ReadOnlySpan<byte> written;
+        if (kept > 0 && kept == batch.RecordsCount && !needsHorizon)
+        {
+            written = batch.Bytes;
+        }
+        else if (kept == 0)
+        {
+            if (batch.NextOffset != upperBound)
+            {
+                NoteRemovals(log, batch, expiredTombstone, output);
+                return;
+            }
+
+            // The last batch before the uncleanable region stays, empty, so the log's next offset survives.
+            _builder.Reset(batch.BaseOffset, -1);
+            written = _builder.Finish((short)(batch.Attributes & ~BatchLayout.DeleteHorizonFlag), batch.LastOffset, batch.MaxTimestamp);
+        }
+        else
+        {
+            written = Rebuild(batch, nowMs + (long)log.Config.DeleteRetention.TotalMilliseconds);
+        }
+
+        var position = (int)output.Segment.Size;
+        output.Segment.Append(written, batch.LastOffset, new RecordBatch(written).MaxTimestamp);
+        stats.RecordsWritten += kept;
+        _throttler.MaybeThrottle(written.Length, CancellationToken.None);
+        RecordOutput(log, new RecordBatch(written), position, output);
+        NoteRemovals(log, batch, expiredTombstone, output);
+    }
+
+    /// <summary>
+    /// Re-encodes the kept records with their offsets, timestamps and headers; the last offset stays the original one.
+    /// A batch that keeps a tombstone carries a delete horizon: its own, or <paramref name="newHorizon"/> on the first
+    /// rewrite (KIP-534).
+    /// </summary>
+    private ReadOnlySpan<byte> Rebuild(RecordBatch batch, long newHorizon)
+    {
+        long? horizon = batch.DeleteHorizon;
+        long firstTimestamp = -1;
+        var i = 0;
+        foreach (var record in batch)
+        {
+            if (_keep[i++])
+            {
+                horizon ??= record.IsTombstone ? newHorizon : null;
+                firstTimestamp = firstTimestamp < 0 ? record.Timestamp : firstTimestamp;
+            }
+        }
+
+        _builder.Reset(batch.BaseOffset, horizon ?? firstTimestamp);
+        i = 0;
+        foreach (var record in batch)
+        {
+            if (_keep[i++])
+            {
+                _builder.Append(record.Offset, record.Timestamp, record.Key, record.Value, record.IsTombstone, record.RawHeaders, record.HeaderCount);
+            }
+        }
+
+        var attributes = (short)((batch.Attributes & ~BatchLayout.DeleteHorizonFlag) | (horizon is null ? 0 : BatchLayout.DeleteHorizonFlag));
+        var logAppendTime = (batch.Attributes & BatchLayout.TimestampTypeFlag) != 0;
+        return _builder.Finish(attributes, batch.LastOffset, logAppendTime ? batch.MaxTimestamp : null);
+    }
+
+    /// <summary>Counts the written records and notes where each key-index entry that points at one of them moves.</summary>
+    private static void RecordOutput(PartitionLog log, RecordBatch written, int batchPosition, GroupOutput output)
+    {
+        lock (log.Keys.Gate)
+        {
+            foreach (var record in written)
+            {
+                output.Summary.Add(record.IsTombstone, record.KeyIsNull, written.DeleteHorizon);
+                var hash = KeyIndex.Hash(record.Key);
+                if (log.Keys.TryGet(hash, out var location) && location.Offset == record.Offset)
+                {
+                    output.KeyMoves.Add(new SegmentSwap.KeyMove(hash, KeyLocation.Of(written, record, batchPosition), Removed: false));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Notes key-index entries that point at removed records: only a tombstone past its horizon can be the latest
+    /// record of its key and still go (anything else goes because the map holds a newer offset of its key).
+    /// </summary>
+    private void NoteRemovals(PartitionLog log, RecordBatch batch, bool expiredTombstone, GroupOutput output)
+    {
+        if (!expiredTombstone)
+        {
+            return;
+        }
+
+        lock (log.Keys.Gate)
+        {
+            var i = 0;
+            foreach (var record in batch)
+            {
+                if (!_keep[i] && record.IsTombstone && log.Keys.TryGet(_hashes[i], out var location) && location.Offset == record.Offset)
+                {
+                    output.KeyMoves.Add(new SegmentSwap.KeyMove(_hashes[i], location, Removed: true));
+                }
+
+                i++;
+            }
+        }
+    }
+
+    private sealed record GroupOutput(LogSegment Segment, SegmentSummary.Builder Summary, List<SegmentSwap.KeyMove> KeyMoves);
+
+    private readonly record struct LastBatch(long BaseOffset, long LastOffset, long MaxTimestamp, bool Exists);
+}

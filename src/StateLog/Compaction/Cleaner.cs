@@ -1,0 +1,239 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using StateLog.Storage;
+using StateLog.Storage.Records;
+using StateLog.Storage.Segments;
+
+namespace StateLog.Compaction;
+
+/// <summary>
+/// One cleaning pass over one partition (Kafka's <c>Cleaner.doClean</c>, reference §1.5–§1.7): index the latest
+/// offset of every key in the dirty range into a bounded <see cref="OffsetMap"/>, pick the segments to rewrite, group
+/// them by Kafka's size and offset-span limits, rewrite each group into a <c>.cleaned</c> segment that keeps a record
+/// iff it is the latest of its key (or beyond what the map covers), and swap it in (<see cref="SegmentSwap"/>).
+/// Beyond Kafka, a clean segment that holds nothing removable is left as it is, so a pass costs in proportion to the
+/// dirty data when no clean segment holds a shadowed key.
+/// </summary>
+internal sealed partial class Cleaner : IDisposable
+{
+    private readonly Throttler _throttler;
+    private readonly int _maxMapEntries;
+
+    public Cleaner(Throttler throttler, int maxMapEntries = OffsetMap.DefaultMaxEntries)
+    {
+        _throttler = throttler;
+        _maxMapEntries = maxMapEntries;
+    }
+
+    public void Dispose() => _builder.Dispose();
+
+    /// <summary>Cleans <paramref name="range"/> of <paramref name="log"/> as of <paramref name="nowMs"/>; the caller excludes other passes on the log.</summary>
+    public CleanStats Clean(PartitionLog log, CleanableRange range, long nowMs, CancellationToken cancellationToken) =>
+        Clean(log, range.FirstDirtyOffset, range.FirstUncleanableOffset, nowMs, cancellationToken);
+
+    /// <summary>Kafka's <c>Clean(d, u)</c>: one pass with the given cleaner point and first uncleanable offset.</summary>
+    public CleanStats Clean(PartitionLog log, long firstDirty, long firstUncleanable, long nowMs, CancellationToken cancellationToken)
+    {
+        var stats = new CleanStats();
+        var map = new OffsetMap(_maxMapEntries);
+        stats.MapFull = BuildOffsetMap(log, map, firstDirty, firstUncleanable, stats, cancellationToken);
+        stats.MapSize = map.Size;
+
+        // Nothing indexed (no dirty range): the map still "covers" everything below the cleaner point, so a clean
+        // segment's tombstones past their horizon can go (Kafka would keep them until the log gets dirty again).
+        map.LatestOffset = Math.Max(map.LatestOffset, firstDirty - 1);
+        var endOffset = map.LatestOffset + 1;
+        stats.EndOffset = endOffset;
+
+        var segments = log.Segments;
+        var closed = segments.Length - 1;
+        var rewrite = new bool[closed];
+        var liveCounts = LatestRecordsPerSegment(log, segments);
+        for (var i = 0; i < closed && segments[i].BaseOffset < endOffset; i++)
+        {
+            var dirty = segments[i + 1].BaseOffset > firstDirty;
+            rewrite[i] = dirty || NeedsRecopy(segments[i], liveCounts[i], log.MaxBatchBytes, nowMs);
+            if (!rewrite[i])
+            {
+                stats.SegmentsSkipped++;
+            }
+        }
+
+        foreach (var run in Runs(segments, rewrite))
+        {
+            var afterRun = segments[run.End].BaseOffset;
+            foreach (var group in GroupSegments(segments[run.Start..run.End], log.Config.SegmentBytes, afterRun))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                CleanGroup(log, group, map, nowMs, firstUncleanable, stats, cancellationToken);
+            }
+        }
+
+        return stats;
+    }
+
+    /// <summary>Kafka's <c>cleanSegments</c>: rewrites one group with a given map and upper bound, and swaps it in.</summary>
+    public CleanStats CleanSegments(PartitionLog log, LogSegment[] group, OffsetMap map, long nowMs, long upperBound)
+    {
+        var stats = new CleanStats();
+        CleanGroup(log, group, map, nowMs, upperBound, stats, CancellationToken.None);
+        return stats;
+    }
+
+    /// <summary>
+    /// Indexes <c>[start, end)</c> (Kafka's <c>buildOffsetMap</c>): every keyed record at or after
+    /// <paramref name="start"/> until the map is full. Returns whether it filled up; <see cref="OffsetMap.LatestOffset"/>
+    /// then is the last offset indexed, else one below the end of the last segment read.
+    /// </summary>
+    public bool BuildOffsetMap(PartitionLog log, OffsetMap map, long start, long end, CleanStats stats, CancellationToken cancellationToken)
+    {
+        var segments = log.Segments;
+        for (var i = 0; i < segments.Length; i++)
+        {
+            var segment = segments[i];
+            var next = i + 1 < segments.Length ? Math.Min(segments[i + 1].BaseOffset, end) : end;
+            if (segment.BaseOffset >= end || (i + 1 < segments.Length && segments[i + 1].BaseOffset <= start))
+            {
+                continue;
+            }
+
+            var full = false;
+            ForEachBatch(segment, start, log.MaxBatchBytes, cancellationToken, batch =>
+            {
+                stats.MapBytesRead += batch.SizeInBytes;
+                foreach (var record in batch)
+                {
+                    if (!record.KeyIsNull && record.Offset >= start)
+                    {
+                        if (map.IsFull)
+                        {
+                            full = true;
+                            return false;
+                        }
+
+                        map.Put(KeyIndex.Hash(record.Key), record.Offset);
+                    }
+
+                    stats.MapRecordsRead++;
+                }
+
+                if (batch.LastOffset >= start)
+                {
+                    map.LatestOffset = Math.Max(map.LatestOffset, batch.LastOffset);
+                }
+
+                return true;
+            });
+            if (full)
+            {
+                return true;
+            }
+
+            // A whole segment was read: the map covers up to the next one, offset gaps included (KAFKA-8764).
+            map.LatestOffset = Math.Max(map.LatestOffset, next - 1);
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Kafka's <c>groupSegmentsBySize</c>: consecutive segments whose sizes add up to at most
+    /// <paramref name="maxSize"/> and whose offsets fit 32 bits relative to the group's base offset (estimated from the
+    /// next segment's base, or <paramref name="nextBaseAfter"/> for the last); empty segments skip the span check.
+    /// </summary>
+    public static List<LogSegment[]> GroupSegments(IReadOnlyList<LogSegment> segments, long maxSize, long nextBaseAfter)
+    {
+        var groups = new List<LogSegment[]>();
+        var i = 0;
+        while (i < segments.Count)
+        {
+            var first = i;
+            var size = segments[i].Size;
+            i++;
+            while (i < segments.Count && size + segments[i].Size <= maxSize
+                && (segments[i].Size == 0 || LastOffsetEstimate(segments, i, nextBaseAfter) - segments[first].BaseOffset <= int.MaxValue))
+            {
+                size += segments[i].Size;
+                i++;
+            }
+
+            groups.Add(segments.Skip(first).Take(i - first).ToArray());
+        }
+
+        return groups;
+    }
+
+    private static long LastOffsetEstimate(IReadOnlyList<LogSegment> segments, int index, long nextBaseAfter) =>
+        (index + 1 < segments.Count ? segments[index + 1].BaseOffset : nextBaseAfter) - 1;
+
+    /// <summary>Contiguous ranges <c>[Start, End)</c> of segments to rewrite.</summary>
+    private static IEnumerable<(int Start, int End)> Runs(LogSegment[] segments, bool[] rewrite)
+    {
+        var i = 0;
+        while (i < rewrite.Length)
+        {
+            if (!rewrite[i])
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < rewrite.Length && rewrite[i])
+            {
+                i++;
+            }
+
+            yield return (start, i);
+        }
+    }
+
+    /// <summary>
+    /// Whether a clean segment holds something a pass could remove: a record that is no longer the latest of its key
+    /// (fewer key-index entries point into it than it has records), a tombstone past its horizon or unstamped, or
+    /// nothing at all (an empty segment merges into its neighbours, as in Kafka).
+    /// </summary>
+    private static bool NeedsRecopy(LogSegment segment, long latestRecords, int maxBatchBytes, long nowMs)
+    {
+        if (segment.Size == 0)
+        {
+            return true;
+        }
+
+        var summary = SegmentSummary.GetOrScan(segment, maxBatchBytes);
+        return summary is null || summary.Records > latestRecords || summary.HasDueTombstones(nowMs) || summary.UnstampedTombstones > 0;
+    }
+
+    /// <summary>For each closed segment, how many keys have their latest record in it (one walk of the key index).</summary>
+    private static long[] LatestRecordsPerSegment(PartitionLog log, LogSegment[] segments)
+    {
+        var counts = new long[segments.Length];
+        var bases = segments.Select(s => s.BaseOffset).ToArray();
+        lock (log.Keys.Gate)
+        {
+            foreach (var location in log.Keys.Locations)
+            {
+                var index = Array.BinarySearch(bases, location.Offset);
+                counts[index >= 0 ? index : ~index - 1]++;
+            }
+        }
+
+        return counts;
+    }
+
+    /// <summary>Walks the batches of <paramref name="segment"/> from <paramref name="fromOffset"/>, counting them against the throttle.</summary>
+    private void ForEachBatch(LogSegment segment, long fromOffset, int maxBatchBytes, CancellationToken cancellationToken, SegmentBatches.Visitor visit)
+    {
+        var read = SegmentBatches.ForEach(segment, fromOffset, maxBatchBytes, cancellationToken, batch =>
+        {
+            _throttler.MaybeThrottle(batch.SizeInBytes, cancellationToken);
+            return visit(batch);
+        });
+        if (!read)
+        {
+            throw new OperationCanceledException("The partition was closed during a cleaning pass.");
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using StateLog.Storage;
+using StateLog.Storage.IO;
+using StateLog.Storage.Segments;
+
+namespace StateLog.Compaction;
+
+/// <summary>
+/// Kafka's swap protocol (<c>LocalLog.replaceSegments</c>, reference §1.12) for one cleaned segment: the
+/// <c>.cleaned</c> files (already fsynced) become <c>.swap</c>, the old segments' files become <c>.deleted</c>, the
+/// <c>.swap</c> files take their final names, and the folder is fsynced; then the new segment list and the moved
+/// key-index entries are published at once. Readers that hold an old segment keep reading it; its files go when the
+/// last one lets go. A crash at any step leaves a folder that recovery turns into exactly the old segments or exactly
+/// the new one (each step has a named crash point, <c>Cleaner.*</c>).
+/// </summary>
+internal static class SegmentSwap
+{
+    /// <summary>The file kinds of a segment, the log first: renaming it first or last does not matter to recovery, which keys on any <c>.cleaned</c> file.</summary>
+    private static readonly Func<string, long, string>[] Kinds = [SegmentFiles.Log, SegmentFiles.Index, SegmentFiles.TimeIndex];
+
+    /// <summary>A key-index entry that points into the rewritten range: its new place, or its removal.</summary>
+    public readonly record struct KeyMove(UInt128 Hash, KeyLocation Location, bool Removed);
+
+    /// <summary>Writes the cleaned segment's sealed indexes as <c>.index.cleaned</c> and <c>.timeindex.cleaned</c>, fsynced.</summary>
+    public static void WriteCleanedIndexes(IStorage storage, LogSegment cleaned)
+    {
+        cleaned.SealTimeIndex();
+        Write(storage, SegmentFiles.Index(cleaned.Directory, cleaned.BaseOffset) + SegmentFiles.CleanedSuffix, cleaned.OffsetIndex.Serialize());
+        Write(storage, SegmentFiles.TimeIndex(cleaned.Directory, cleaned.BaseOffset) + SegmentFiles.CleanedSuffix, cleaned.TimeIndex.Serialize());
+    }
+
+    public static void DeleteCleanedFiles(IStorage storage, string directory, long baseOffset) =>
+        DeleteIfExists(storage, Kinds.Select(kind => kind(directory, baseOffset) + SegmentFiles.CleanedSuffix));
+
+    /// <summary>Replaces <paramref name="old"/> (consecutive closed segments) by <paramref name="cleaned"/>.</summary>
+    /// <exception cref="SwapInterruptedException">A step failed: the folder is mid-swap until the next open recovers it.</exception>
+    public static void Swap(PartitionLog log, LogSegment[] old, LogSegment cleaned, SegmentSummary summary, List<KeyMove> keyMoves)
+    {
+        var storage = log.Options.Storage;
+        var directory = log.Directory;
+        log.UnderWriteLock(() =>
+        {
+            try
+            {
+                Rename(log, old, cleaned, summary, keyMoves);
+            }
+            catch (Exception e)
+            {
+                cleaned.Retire(null);
+                throw new SwapInterruptedException(log, e);
+            }
+
+            return true;
+        });
+
+        cleaned.Retire(null);
+        foreach (var segment in old)
+        {
+            var baseOfOld = segment.BaseOffset;
+            segment.Retire(() => DeleteIfExists(storage, Kinds.Select(kind => kind(directory, baseOfOld) + SegmentFiles.DeletedSuffix)));
+        }
+    }
+
+    /// <summary>The renames, fsyncs and the publication, under the log's write lock.</summary>
+    private static void Rename(PartitionLog log, LogSegment[] old, LogSegment cleaned, SegmentSummary summary, List<KeyMove> keyMoves)
+    {
+        var storage = log.Options.Storage;
+        var crash = log.Options.CrashPoints;
+        var directory = log.Directory;
+        var baseOffset = cleaned.BaseOffset;
+        RenameAll(storage, directory, baseOffset, SegmentFiles.CleanedSuffix, SegmentFiles.SwapSuffix, crash, "Cleaner.SwapRenamePartial");
+        storage.SyncDirectory(directory);
+        crash.Hit("Cleaner.AfterSwapRename");
+
+        for (var i = 0; i < old.Length; i++)
+        {
+            RenameAll(storage, directory, old[i].BaseOffset, "", SegmentFiles.DeletedSuffix, crash, null);
+            if (i == 0)
+            {
+                crash.Hit("Cleaner.OldDeletedPartial");
+            }
+        }
+
+        crash.Hit("Cleaner.AfterOldDeleted");
+        RenameAll(storage, directory, baseOffset, SegmentFiles.SwapSuffix, "", crash, "Cleaner.FinalRenamePartial");
+        crash.Hit("Cleaner.AfterFinalRename");
+        storage.SyncDirectory(directory);
+        crash.Hit("Cleaner.AfterDirectorySync");
+
+        var replacement = LogSegment.Open(storage, directory, baseOffset, log.Config.IndexIntervalBytes);
+        replacement.AdoptIndexes(cleaned.OffsetIndex, cleaned.TimeIndex, cleaned.NextOffset, cleaned.MaxTimestamp, cleaned.OffsetOfMaxTimestamp, cleaned.FirstBatchTimestamp, cleaned.IsDense);
+        SegmentSummary.Remember(replacement, summary);
+        var current = log.Segments;
+        var first = Array.IndexOf(current, old[0]);
+        var segments = current[..first].Append(replacement).Concat(current[(first + old.Length)..]).ToArray();
+        log.ReplaceSegments(segments, keys =>
+        {
+            foreach (var move in keyMoves)
+            {
+                if (!keys.TryGet(move.Hash, out var now) || now.Offset != move.Location.Offset)
+                {
+                    continue; // a newer record of the key arrived meanwhile
+                }
+
+                if (move.Removed)
+                {
+                    keys.Remove(move.Hash);
+                }
+                else
+                {
+                    keys.Set(move.Hash, move.Location);
+                }
+            }
+        });
+    }
+
+    private static void RenameAll(IStorage storage, string directory, long baseOffset, string fromSuffix, string toSuffix, ICrashPoints crash, string? partialPoint)
+    {
+        var first = true;
+        foreach (var kind in Kinds)
+        {
+            var from = kind(directory, baseOffset) + fromSuffix;
+            if (!storage.FileExists(from))
+            {
+                continue; // an index that was never written (recovery rebuilds it)
+            }
+
+            storage.Rename(from, kind(directory, baseOffset) + toSuffix);
+            if (first && partialPoint is not null)
+            {
+                crash.Hit(partialPoint);
+            }
+
+            first = false;
+        }
+    }
+
+    private static void Write(IStorage storage, string path, byte[] bytes)
+    {
+        using var file = storage.Open(path, create: true);
+        file.SetLength(0);
+        file.Write(0, bytes);
+        file.Sync();
+    }
+
+    private static void DeleteIfExists(IStorage storage, IEnumerable<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            try
+            {
+                if (storage.FileExists(path))
+                {
+                    storage.Delete(path);
+                }
+            }
+            catch (IOException)
+            {
+                // Left for recovery, which deletes every leftover .cleaned and .deleted file at open.
+            }
+        }
+    }
+}
