@@ -167,9 +167,9 @@ internal sealed partial class PartitionLog
                 continue;
             }
 
-            // Offsets below the recovery point were fsynced (a clean close puts it at the log end): damage there,
-            // even in the last segment, is reported rather than cut away. A torn tail after a crash lies beyond it.
-            if (!verify || previousNext < recoveryPoint)
+            // Damage in a sealed segment below the recovery point is reported; the last segment follows Kafka's
+            // point-in-time rule and is cut at its first bad byte.
+            if (!verify)
             {
                 throw new CorruptLogException(segment.LogPath, cut, problem);
             }
@@ -186,11 +186,6 @@ internal sealed partial class PartitionLog
 
         Volatile.Write(ref _segments, segments.ToArray());
         _nextOffset = Math.Max(ActiveSegment.NextOffset, ActiveSegment.BaseOffset);
-        if (_nextOffset < recoveryPoint)
-        {
-            throw new CorruptLogException(ActiveSegment.LogPath, ActiveSegment.Size, $"the log ends at offset {_nextOffset}, but offsets below {recoveryPoint} were known durable (a file was cut short or the recovery-point checkpoint is damaged)");
-        }
-
         _syncedOffset = Math.Min(_syncedOffset, _nextOffset);
         RecoveryPoint = _syncedOffset;
         foreach (var segment in segments.Take(segments.Count - 1))

@@ -9,11 +9,35 @@ internal static class Varint
     public const int MaxIntBytes = 5;
     public const int MaxLongBytes = 10;
 
-    public static int SizeOf(int value) => SizeOfUnsigned((uint)((value << 1) ^ (value >> 31)));
+    public static int SizeOf(int value) => SizeOfUnsigned(ZigZag(value));
 
-    public static int SizeOf(long value)
+    public static int SizeOf(long value) => SizeOfUnsigned(ZigZag(value));
+
+    public static int Write(Span<byte> destination, int value) => WriteUnsigned(destination, ZigZag(value));
+
+    public static int Write(Span<byte> destination, long value) => WriteUnsigned(destination, ZigZag(value));
+
+    /// <summary>Reads a zig-zag varint; throws <see cref="InvalidDataException"/> when it runs past the data or past 5 bytes.</summary>
+    public static int ReadInt(ReadOnlySpan<byte> source, ref int position)
     {
-        var v = (ulong)((value << 1) ^ (value >> 63));
+        var v = ReadUnsigned(source, ref position, MaxIntBytes);
+        return (int)(uint)(v >> 1) ^ -(int)(v & 1);
+    }
+
+    /// <summary>Reads a zig-zag varlong; throws <see cref="InvalidDataException"/> when it runs past the data or past 10 bytes.</summary>
+    public static long ReadLong(ReadOnlySpan<byte> source, ref int position)
+    {
+        var v = ReadUnsigned(source, ref position, MaxLongBytes);
+        return (long)(v >> 1) ^ -(long)(v & 1);
+    }
+
+    // An int is widened before zig-zag so that both widths share one encoder; (v << 1) ^ (v >> 31) fits in 32 bits.
+    private static ulong ZigZag(int value) => (uint)((value << 1) ^ (value >> 31));
+
+    private static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));
+
+    private static int SizeOfUnsigned(ulong v)
+    {
         var size = 1;
         while (v >= 0x80)
         {
@@ -24,11 +48,8 @@ internal static class Varint
         return size;
     }
 
-    public static int Write(Span<byte> destination, int value) => WriteUnsigned(destination, (uint)((value << 1) ^ (value >> 31)));
-
-    public static int Write(Span<byte> destination, long value)
+    private static int WriteUnsigned(Span<byte> destination, ulong v)
     {
-        var v = (ulong)((value << 1) ^ (value >> 63));
         var i = 0;
         while (v >= 0x80)
         {
@@ -40,11 +61,10 @@ internal static class Varint
         return i;
     }
 
-    /// <summary>Reads a zig-zag varint; throws <see cref="InvalidDataException"/> when it runs past the data or past 5 bytes.</summary>
-    public static int ReadInt(ReadOnlySpan<byte> source, ref int position)
+    private static ulong ReadUnsigned(ReadOnlySpan<byte> source, ref int position, int maxBytes)
     {
-        uint v = 0;
-        for (var shift = 0; shift < 35; shift += 7)
+        ulong v = 0;
+        for (var shift = 0; shift < maxBytes * 7; shift += 7)
         {
             if (position >= source.Length)
             {
@@ -52,60 +72,13 @@ internal static class Varint
             }
 
             var b = source[position++];
-            v |= (uint)(b & 0x7f) << shift;
-            if (b < 0x80)
-            {
-                return (int)(v >> 1) ^ -(int)(v & 1);
-            }
-        }
-
-        throw new InvalidDataException("a varint is longer than 5 bytes");
-    }
-
-    /// <summary>Reads a zig-zag varlong; throws <see cref="InvalidDataException"/> when it runs past the data or past 10 bytes.</summary>
-    public static long ReadLong(ReadOnlySpan<byte> source, ref int position)
-    {
-        ulong v = 0;
-        for (var shift = 0; shift < 70; shift += 7)
-        {
-            if (position >= source.Length)
-            {
-                throw new InvalidDataException("a varlong runs past the end of the record");
-            }
-
-            var b = source[position++];
             v |= (ulong)(b & 0x7f) << shift;
             if (b < 0x80)
             {
-                return (long)(v >> 1) ^ -(long)(v & 1);
+                return v;
             }
         }
 
-        throw new InvalidDataException("a varlong is longer than 10 bytes");
-    }
-
-    private static int SizeOfUnsigned(uint v)
-    {
-        var size = 1;
-        while (v >= 0x80)
-        {
-            v >>= 7;
-            size++;
-        }
-
-        return size;
-    }
-
-    private static int WriteUnsigned(Span<byte> destination, uint v)
-    {
-        var i = 0;
-        while (v >= 0x80)
-        {
-            destination[i++] = (byte)(v | 0x80);
-            v >>= 7;
-        }
-
-        destination[i++] = (byte)v;
-        return i;
+        throw new InvalidDataException($"a varint is longer than {maxBytes} bytes");
     }
 }
