@@ -22,6 +22,10 @@ namespace StateLog.Tests.Reliability;
 /// </summary>
 public sealed class FuzzTests(ITestOutputHelper output)
 {
+    [Theory]
+    [InlineData(367680098)] // a record timestamp outside DateTimeOffset's range threw ArgumentOutOfRangeException on read
+    public async Task FolderRegressionSeeds(int seed) => await OpenFolderAsync(new Random(seed), BuildCorpus(), $"input seed {seed}");
+
     [Fact]
     public async Task FuzzedInputsOnlyEverGiveTypedErrorsOrCleanResults()
     {
