@@ -1,12 +1,14 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Threading.Tasks.Sources;
 using StateLog.Configuration;
+using StateLog.Diagnostics;
 using StateLog.Storage.IO;
 using StateLog.Storage.Records;
 using StateLog.Storage.Segments;
@@ -44,6 +46,7 @@ internal sealed partial class PartitionLog : IDisposable
     private Exception? _failure;
     private TaskCompletionSource _appended = NewSignal();
     private long _fsyncCount;
+    private long _roundBytes;
 
     private PartitionLog(StateLogOptions options, string topic, int partition, string directory, TopicConfig config, LogSegment[] segments, KeyIndex keys, long recoveryPoint)
     {
@@ -301,11 +304,13 @@ internal sealed partial class PartitionLog : IDisposable
             return;
         }
 
+        var started = Stopwatch.GetTimestamp();
         var now = _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var firstSegment = ActiveSegment;
         var sizeBefore = firstSegment.Size;
         var offsetBefore = _nextOffset;
         _keyUpdates.Clear();
+        _roundBytes = 0;
         try
         {
             WriteRecords(round, 0, now);
@@ -368,6 +373,8 @@ internal sealed partial class PartitionLog : IDisposable
             round[k].Complete(offsetBefore + k);
         }
 
+        StateLogInstruments.RecordAppend(Topic, Partition, round.Count, _roundBytes, Stopwatch.GetElapsedTime(started));
+
         Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
     }
 
@@ -396,6 +403,7 @@ internal sealed partial class PartitionLog : IDisposable
             var segment = ActiveSegment;
             var batchPosition = segment.Size;
             segment.Append(batch, _builder.LastOffset, _builder.MaxTimestamp);
+            _roundBytes += batch.Length;
             for (var k = first; k < i; k++)
             {
                 var (hash, l) = _keyUpdates[k];

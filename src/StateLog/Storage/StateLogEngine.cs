@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using StateLog.Compaction;
 using StateLog.Configuration;
+using StateLog.Diagnostics;
 using StateLog.Storage;
 using StateLog.Storage.Checkpoints;
 using StateLog.Storage.IO;
@@ -109,6 +110,8 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
                 {
                     engine.Cleaner.Start();
                 }
+
+                StateLogInstruments.Track(engine);
             }
             catch
             {
