@@ -243,6 +243,7 @@ internal sealed class LogCleaner : IDisposable
             state.RetryAtMs = 0;
             log.LastCleaned = _time.GetUtcNow();
             log.LastCleaningOutcome = stats.ToString();
+            log.LastCleaningFailed = false;
             StateLogInstruments.RecordCleanerPass(log.Topic, log.Partition, _time.GetElapsedTime(started), succeeded: true);
             return stats;
         }
@@ -288,6 +289,7 @@ internal sealed class LogCleaner : IDisposable
 
     private void MarkFailed(PartitionLog log, PartitionState state, Exception e, long now)
     {
+        log.LastCleaningFailed = true;
         if (e is SwapInterruptedException interrupted)
         {
             state.Disabled = interrupted;

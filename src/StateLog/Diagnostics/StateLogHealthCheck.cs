@@ -7,8 +7,9 @@ using StateLog.Hosting;
 namespace StateLog.Diagnostics;
 
 /// <summary>
-/// Degraded until the engine has opened and recovered, the registration's failure status when opening failed, the
-/// host stopped, or a partition refuses writes after a storage failure, Healthy otherwise.
+/// Degraded until the engine has opened and recovered, or while a partition's last cleaning pass failed (it is
+/// retried; reads and writes go on); the registration's failure status when opening failed, the host stopped, or a
+/// partition refuses writes after a storage failure; Healthy otherwise.
 /// </summary>
 internal sealed class StateLogHealthCheck(StateLogEngineLifetime lifetime) : IHealthCheck
 {
@@ -31,6 +32,7 @@ internal sealed class StateLogHealthCheck(StateLogEngineLifetime lifetime) : IHe
     {
         var partitions = 0;
         var failed = new List<string>();
+        var cleanerFailed = new List<string>();
         foreach (var topic in topics)
         {
             foreach (var partition in topic.Partitions)
@@ -40,6 +42,11 @@ internal sealed class StateLogHealthCheck(StateLogEngineLifetime lifetime) : IHe
                 {
                     failed.Add($"{topic.Topic}-{partition.Partition}");
                 }
+
+                if (partition.IsCleaningFailed)
+                {
+                    cleanerFailed.Add($"{topic.Topic}-{partition.Partition}");
+                }
             }
         }
 
@@ -48,7 +55,15 @@ internal sealed class StateLogHealthCheck(StateLogEngineLifetime lifetime) : IHe
             ["topics"] = topics.Count,
             ["partitions"] = partitions,
             ["failedPartitions"] = failed.ToArray(),
+            ["cleanerFailedPartitions"] = cleanerFailed.ToArray(),
         };
+        if (failed.Count == 0 && cleanerFailed.Count > 0)
+        {
+            return HealthCheckResult.Degraded(
+                $"The last cleaning pass failed for {string.Join(", ", cleanerFailed)}; it is retried with backoff (see GetStats().LastCleaningOutcome). Reads and writes go on.",
+                data: data);
+        }
+
         return failed.Count == 0
             ? HealthCheckResult.Healthy($"{topics.Count} topic(s), {partitions} partition(s) open.", data)
             : new HealthCheckResult(

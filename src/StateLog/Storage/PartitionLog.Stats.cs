@@ -14,6 +14,9 @@ internal sealed partial class PartitionLog
 
     public string? LastCleaningOutcome { get; set; }
 
+    /// <summary>Whether the last cleaning pass failed (the cleaner retries it with backoff).</summary>
+    public bool LastCleaningFailed { get; set; }
+
     /// <summary>
     /// How old the active segment's first batch may get before the segment rolls: SegmentMaxAge, capped by
     /// MaxCompactionLag (KIP-354), since the active segment is never cleaned.
@@ -58,6 +61,9 @@ internal sealed partial class PartitionLog
             Math.Max(FirstDirtyOffset, segments[0].BaseOffset),
             LastCleaned,
             LastCleaningOutcome,
-            IsFailed);
+            IsFailed)
+        {
+            IsCleaningFailed = LastCleaningFailed,
+        };
     }
 }

@@ -25,4 +25,8 @@ public sealed record PartitionStats(
     long FirstDirtyOffset,
     DateTimeOffset? LastCleaned,
     string? LastCleaningOutcome,
-    bool IsFailed);
+    bool IsFailed)
+{
+    /// <summary>Whether the last cleaning pass failed; the cleaner retries it with backoff while reads and writes go on.</summary>
+    public bool IsCleaningFailed { get; init; }
+}

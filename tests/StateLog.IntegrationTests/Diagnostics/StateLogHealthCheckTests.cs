@@ -124,6 +124,18 @@ public sealed class StateLogHealthCheckTests : IDisposable
     }
 
     [Fact]
+    public void Assess_CleaningFailure_IsDegradedAndNamesThePartition()
+    {
+        TopicStats[] topics = [new("orders", [Partition(0, failed: false), Partition(1, failed: false) with { IsCleaningFailed = true }])];
+
+        var result = StateLogHealthCheck.Assess(topics, HealthStatus.Unhealthy);
+
+        Assert.Equal(HealthStatus.Degraded, result.Status);
+        Assert.Contains("orders-1", result.Description, StringComparison.Ordinal);
+        Assert.Equal(["orders-1"], (string[])result.Data["cleanerFailedPartitions"]);
+    }
+
+    [Fact]
     public void Assess_NoFailedPartition_IsHealthy()
     {
         var result = StateLogHealthCheck.Assess([new TopicStats("users", [Partition(0, failed: false)])], HealthStatus.Unhealthy);
