@@ -15,6 +15,12 @@ internal sealed class OsStorage : IStorage
 
     public IStorageFile Open(string path, bool create)
     {
+        // A link planted in the data directory would let recovery truncate or overwrite a file outside it.
+        if (new FileInfo(path).LinkTarget is not null)
+        {
+            throw new CorruptLogException(path, 0, "the file is a symbolic link; StateLog refuses links inside its data directory");
+        }
+
         var options = new FileStreamOptions
         {
             Mode = create ? FileMode.OpenOrCreate : FileMode.Open,

@@ -26,6 +26,9 @@ internal readonly ref struct Record(
     int PositionInBatch,
     int SizeInBytes)
 {
+    private const long MinTimestamp = -62_135_596_800_000; // DateTimeOffset.MinValue in Unix milliseconds
+    private const long MaxTimestamp = 253_402_300_799_999; // DateTimeOffset.MaxValue in Unix milliseconds
+
     public long Offset { get; } = Offset;
 
     public long Timestamp { get; } = Timestamp;
@@ -67,6 +70,14 @@ internal readonly ref struct Record(
         var body = source[..end];
         p++; // record attributes: unused in v2
         var timestampDelta = Varint.ReadLong(body, ref p);
+        var timestamp = baseTimestamp + timestampDelta;
+
+        // Readers turn timestamps into DateTimeOffset: one outside its range is corruption, not an ArgumentOutOfRangeException later.
+        if (timestamp < MinTimestamp || timestamp > MaxTimestamp)
+        {
+            throw new InvalidDataException($"timestamp {timestamp} is outside the representable range");
+        }
+
         var offsetDelta = Varint.ReadInt(body, ref p);
         var keyLength = RecordHeaders.ReadLength(body, ref p, allowNull: true);
         var key = keyLength < 0 ? default : body.Slice(p, keyLength);
@@ -89,7 +100,7 @@ internal readonly ref struct Record(
 
         return new Record(
             baseOffset + offsetDelta,
-            baseTimestamp + timestampDelta,
+            timestamp,
             key,
             keyLength < 0,
             value,

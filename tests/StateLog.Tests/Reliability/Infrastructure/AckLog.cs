@@ -98,7 +98,12 @@ internal sealed class AckLog
             foreach (var (token, ack) in _acked.Where(a => a.Value.Topic == t))
             {
                 var expectedToken = token.StartsWith('~') ? null : token;
-                if (!byPosition.TryGetValue((ack.Partition, ack.Offset), out var found) || found.Key != ack.Key || found.Token != expectedToken)
+                var found = byPosition.GetValueOrDefault((ack.Partition, ack.Offset));
+                var present = found.Key == ack.Key && found.Token == expectedToken;
+
+                // The cleaner may drop a record only when a newer record of its key exists (Kafka's rule).
+                var superseded = latest.TryGetValue(ack.Key, out var newest) && newest.Offset > ack.Offset;
+                if (!present && (found.Key is not null || !superseded))
                 {
                     problems.Add($"lost: acknowledged '{token}' for '{ack.Key}' at topic {t} partition {ack.Partition} offset {ack.Offset}");
                 }
