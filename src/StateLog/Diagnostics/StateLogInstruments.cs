@@ -51,6 +51,9 @@ internal static class StateLogInstruments
         Meter.CreateObservableGauge("statelog.live_keys", () => Observe(p => p.LiveKeys), "{key}", "Keys whose latest record is not a tombstone.");
     }
 
+    /// <summary>The engines the gauges read now.</summary>
+    public static IReadOnlyList<StateLogEngine> Tracked => Volatile.Read(ref _tracked);
+
     /// <summary>Records one acknowledged append batch of <paramref name="records"/> records and <paramref name="bytes"/> bytes.</summary>
     public static void RecordAppend(string topic, int partition, int records, long bytes, TimeSpan duration)
     {
@@ -111,7 +114,7 @@ internal static class StateLogInstruments
     private static List<Measurement<long>> Observe(Func<PartitionStats, long> value)
     {
         var measurements = new List<Measurement<long>>();
-        foreach (var engine in Volatile.Read(ref _tracked))
+        foreach (var engine in Tracked)
         {
             try
             {

@@ -214,6 +214,7 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
             _disposed = true;
         }
 
+        StateLogInstruments.Untrack(this);
         _maintenance.Dispose();
         Cleaner.Dispose();
         _maintenanceGate.Wait();

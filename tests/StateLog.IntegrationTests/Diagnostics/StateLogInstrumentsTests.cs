@@ -82,16 +82,39 @@ public sealed class StateLogInstrumentsTests
     }
 
     [Fact]
-    public async Task Track_ReportsLogSizeAndLiveKeysPerPartition_UntilUntracked()
+    public async Task HostedEngine_ReportsAppendsLogSizeAndLiveKeys_UntilStopped()
     {
         using var directory = new TempDirectory();
         using var host = TestHost.Build(directory.Path);
         await host.StartAsync();
         var engine = host.Services.GetRequiredService<StateLogEngine>();
         var topic = engine.GetTopic(_topic, partitions: 1);
+        using var listener = new MeasurementRecorder();
+
+        Assert.Contains(engine, StateLogInstruments.Tracked);
         await topic.PutAsync("a"u8.ToArray(), "1"u8.ToArray());
         await topic.PutAsync("b"u8.ToArray(), "2"u8.ToArray());
         await topic.DeleteAsync("a"u8.ToArray());
+        listener.Observe();
+        var size = topic.GetStats().Partitions[0].SizeInBytes;
+        await host.StopAsync();
+        listener.Observe();
+
+        Assert.DoesNotContain(engine, StateLogInstruments.Tracked);
+        Assert.Equal(3, listener.For("statelog.appends", _topic).Sum(m => m.Value));
+        Assert.Equal(size, listener.For("statelog.append.bytes", _topic).Sum(m => m.Value));
+        Assert.Equal([(1.0, 0)], listener.For("statelog.live_keys", _topic).Select(m => (m.Value, m.Partition)));
+        Assert.Equal([(size, 0)], listener.For("statelog.log.size", _topic).Select(m => (m.Value, m.Partition)));
+    }
+
+    [Fact]
+    public async Task TrackTwice_ReportsTheEngineOnce_AndUntrackRemovesIt()
+    {
+        using var directory = new TempDirectory();
+        using var host = TestHost.Build(directory.Path);
+        await host.StartAsync();
+        var engine = host.Services.GetRequiredService<StateLogEngine>();
+        await engine.GetTopic(_topic, partitions: 2).PutAsync("a"u8.ToArray(), "1"u8.ToArray());
         using var listener = new MeasurementRecorder();
 
         StateLogInstruments.Track(engine);
@@ -100,10 +123,8 @@ public sealed class StateLogInstrumentsTests
         StateLogInstruments.Untrack(engine);
         listener.Observe();
 
-        Assert.Equal([(1.0, 0)], listener.For("statelog.live_keys", _topic).Select(m => (m.Value, m.Partition)));
-        var size = Assert.Single(listener.For("statelog.log.size", _topic));
-        Assert.Equal(topic.GetStats().Partitions[0].SizeInBytes, size.Value);
-        Assert.True(size.Value > 0);
+        Assert.Equal([0, 1], listener.For("statelog.live_keys", _topic).Select(m => m.Partition).Order());
+        Assert.Equal(1, listener.For("statelog.live_keys", _topic).Sum(m => m.Value));
         await host.StopAsync();
     }
 
