@@ -10,40 +10,15 @@ using Xunit.Abstractions;
 namespace StateLog.Tests.Compaction;
 
 /// <summary>
-/// Acceptance point 5: many updates over a Zipf-distributed key set, then one CompactAsync: at most one record per key
-/// and bytes on disk within 1.2× the live bytes. 200,000 updates over 10,000 keys by default; the full 2,000,000 over
-/// 100,000 with <c>STATELOG_SOAK=1</c>. With <c>STATELOG_BENCH=1</c> the benchmark measures the pass.
+/// Acceptance point 5: 2,000,000 updates over 100,000 Zipf-distributed keys, then one CompactAsync: at most one record
+/// per key and bytes on disk within 1.2× the live bytes. The pass is measured on the way (MB/s cleaned, peak managed
+/// heap, space amplification before and after) and the figures are printed with the test's output.
 /// </summary>
 public sealed class ZipfCompactionTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task Compaction_ZipfUpdates_LeaveOneRecordPerKey_WithinSpaceBound()
     {
-        var soak = Environment.GetEnvironmentVariable("STATELOG_SOAK") == "1";
-        var (updates, keys) = soak ? (2_000_000, 100_000) : (200_000, 10_000);
-        var pause = new WriterPause();
-        using var h = Harness(pause);
-        var model = await Load(h, pause, updates, keys);
-
-        await h.Topic.CompactAsync();
-
-        var records = h.Read();
-        Assert.True(records.GroupBy(r => r.Key).All(g => g.Count() == 1), "a key has more than one record");
-        Assert.Equal(model.Count, records.Count);
-        Assert.All(records, r => Assert.Equal(model[r.Key], r.Value));
-        var live = LiveBytes(model);
-        var onDisk = h.Log.Segments.Sum(s => s.Size);
-        Assert.True(onDisk <= 1.2 * live, $"{onDisk} bytes on disk for {live} live bytes");
-    }
-
-    [Fact]
-    public async Task Benchmark_ZipfCleanerThroughput()
-    {
-        if (Environment.GetEnvironmentVariable("STATELOG_BENCH") != "1")
-        {
-            return; // a measurement, not a check: run with STATELOG_BENCH=1
-        }
-
         var pause = new WriterPause();
         using var h = Harness(pause);
         var model = await Load(h, pause, 2_000_000, 100_000);
@@ -52,7 +27,6 @@ public sealed class ZipfCompactionTests(ITestOutputHelper output)
         var dirty = h.Log.Segments.Sum(s => s.Size);
         GC.Collect();
         var baseline = GC.GetTotalMemory(forceFullCollection: true);
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         long peak = 0;
         using var stop = new CancellationTokenSource();
         var sampler = Task.Run(() =>
@@ -70,18 +44,19 @@ public sealed class ZipfCompactionTests(ITestOutputHelper output)
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         await stop.CancelAsync();
         await sampler;
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        var after = h.Log.Segments.Sum(s => s.Size);
-        var report = string.Join(
+
+        var records = h.Read();
+        Assert.True(records.GroupBy(r => r.Key).All(g => g.Count() == 1), "a key has more than one record");
+        Assert.Equal(model.Count, records.Count);
+        Assert.All(records, r => Assert.Equal(model[r.Key], r.Value));
+        var onDisk = h.Log.Segments.Sum(s => s.Size);
+        output.WriteLine(string.Join(
             Environment.NewLine,
-            $"workload: 2,000,000 updates over 100,000 keys (Zipf s=1, 1% deletes, 100-byte values), {Environment.ProcessorCount} cores",
-            $"dirty log cleaned: {dirty / 1e6:F1} MB in {watch.Elapsed.TotalSeconds:F2} s = {dirty / 1e6 / watch.Elapsed.TotalSeconds:F0} MB/s wall; process CPU {cpu.TotalSeconds:F2} s = {dirty / 1e6 / cpu.TotalSeconds:F0} MB per CPU-second; load average {LoadAverage()}",
+            $"dirty log cleaned: {dirty / 1e6:F1} MB in {watch.Elapsed.TotalSeconds:F2} s = {dirty / 1e6 / watch.Elapsed.TotalSeconds:F0} MB/s wall, {dirty / 1e6 / cpu.TotalSeconds:F0} MB per CPU-second (load average {LoadAverage()})",
             $"records: {result.RecordsBefore:N0} -> {result.RecordsAfter:N0}; bytes {result.BytesBefore:N0} -> {result.BytesAfter:N0}",
-            $"peak managed heap during the pass: {peak / 1e6:F1} MB (baseline {baseline / 1e6:F1} MB, +{(peak - baseline) / 1e6:F1} MB); allocated during the pass: {allocated / 1e6:F1} MB",
-            $"space amplification (bytes on disk / live key+value bytes): before {(double)dirty / live:F2}x, after {(double)after / live:F2}x");
-        output.WriteLine(report);
-        System.IO.File.WriteAllText(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "statelog-compaction-bench.txt"), report);
-        Assert.True(after <= 1.2 * live);
+            $"peak managed heap during the pass: +{(peak - baseline) / 1e6:F1} MB over {baseline / 1e6:F1} MB",
+            $"space amplification (bytes on disk / live key+value bytes): before {(double)dirty / live:F2}x, after {(double)onDisk / live:F2}x"));
+        Assert.True(onDisk <= 1.2 * live, $"{onDisk} bytes on disk for {live} live bytes");
     }
 
     private static string LoadAverage() =>
