@@ -13,6 +13,7 @@ internal sealed partial class Cleaner
     private readonly RecordBatchBuilder _builder = new();
     private readonly List<bool> _keep = new();
     private readonly List<UInt128> _hashes = new();
+    private readonly List<int> _keptPositions = new();
 
     private void CleanGroup(PartitionLog log, LogSegment[] group, OffsetMap map, long nowMs, long upperBound, CleanStats stats, CancellationToken cancellationToken)
     {
@@ -66,7 +67,9 @@ internal sealed partial class Cleaner
         var horizonPassed = batch.DeleteHorizon is { } horizon && nowMs >= horizon;
         _keep.Clear();
         _hashes.Clear();
+        _keptPositions.Clear();
         var kept = 0;
+        long? firstKeptTimestamp = null;
         var keptTombstone = false;
         var expiredTombstone = false;
         foreach (var record in batch)
@@ -99,6 +102,8 @@ internal sealed partial class Cleaner
             {
                 kept++;
                 keptTombstone |= record.IsTombstone;
+                firstKeptTimestamp ??= record.Timestamp;
+                _keptPositions.Add(record.PositionInBatch);
             }
         }
 
@@ -122,7 +127,9 @@ internal sealed partial class Cleaner
         }
         else
         {
-            written = Rebuild(batch, nowMs + (long)log.Config.DeleteRetention.TotalMilliseconds);
+            // A batch that keeps a tombstone carries a delete horizon: its own, or a new one on this first rewrite (KIP-534).
+            var stamp = batch.DeleteHorizon ?? (keptTombstone ? nowMs + (long)log.Config.DeleteRetention.TotalMilliseconds : null);
+            written = Rebuild(batch, stamp, firstKeptTimestamp!.Value);
         }
 
         var position = (int)output.Segment.Size;
@@ -134,32 +141,17 @@ internal sealed partial class Cleaner
     }
 
     /// <summary>
-    /// Re-encodes the kept records with their offsets, timestamps and headers; the last offset stays the original one.
-    /// A batch that keeps a tombstone carries a delete horizon: its own, or <paramref name="newHorizon"/> on the first
-    /// rewrite (KIP-534).
+    /// Re-encodes the kept records (at <see cref="_keptPositions"/>) with their offsets, timestamps and headers; the
+    /// last offset stays the original one. The base timestamp is <paramref name="horizon"/> when there is one (bit 6
+    /// set), else the first kept record's.
     /// </summary>
-    private ReadOnlySpan<byte> Rebuild(RecordBatch batch, long newHorizon)
+    private ReadOnlySpan<byte> Rebuild(RecordBatch batch, long? horizon, long firstKeptTimestamp)
     {
-        long? horizon = batch.DeleteHorizon;
-        long firstTimestamp = -1;
-        var i = 0;
-        foreach (var record in batch)
+        _builder.Reset(batch.BaseOffset, horizon ?? firstKeptTimestamp);
+        foreach (var position in _keptPositions)
         {
-            if (_keep[i++])
-            {
-                horizon ??= record.IsTombstone ? newHorizon : null;
-                firstTimestamp = firstTimestamp < 0 ? record.Timestamp : firstTimestamp;
-            }
-        }
-
-        _builder.Reset(batch.BaseOffset, horizon ?? firstTimestamp);
-        i = 0;
-        foreach (var record in batch)
-        {
-            if (_keep[i++])
-            {
-                _builder.Append(record.Offset, record.Timestamp, record.Key, record.Value, record.IsTombstone, record.RawHeaders, record.HeaderCount);
-            }
+            var record = Record.Parse(batch.Bytes, position, batch.BaseOffset, batch.BaseTimestamp);
+            _builder.Append(record.Offset, record.Timestamp, record.Key, record.Value, record.IsTombstone, record.RawHeaders, record.HeaderCount);
         }
 
         var attributes = (short)((batch.Attributes & ~BatchLayout.DeleteHorizonFlag) | (horizon is null ? 0 : BatchLayout.DeleteHorizonFlag));

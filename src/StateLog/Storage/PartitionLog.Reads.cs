@@ -167,13 +167,12 @@ internal sealed partial class PartitionLog
         var end = next;
         using var reader = new SegmentReader(segment, next, MaxBatchBytes);
         var read = 0L;
-        while (read < ReadChunkBytes && reader.MoveNext())
+        while (reader.MoveNext())
         {
             var batch = reader.Current;
-            read += batch.SizeInBytes;
             if (batch.LastOffset < next)
             {
-                continue;
+                continue; // the sparse index starts before `next`; batches below it do not count against the chunk
             }
 
             foreach (var record in batch)
@@ -190,6 +189,11 @@ internal sealed partial class PartitionLog
             }
 
             end = batch.NextOffset;
+            read += batch.SizeInBytes;
+            if (read >= ReadChunkBytes)
+            {
+                break;
+            }
         }
 
         return end;

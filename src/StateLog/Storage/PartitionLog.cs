@@ -29,6 +29,11 @@ internal sealed partial class PartitionLog : IDisposable
     /// <summary>How many times a writer takes in late arrivals before its fsync; bounds the wait of the first caller.</summary>
     private const int MaxGathersPerFsync = 4;
 
+    /// <summary>How long the writer lingers for a growing queue: at most this many short spins (about a microsecond each).</summary>
+    private const int MaxLingerSpins = 64;
+
+    private const int LingerSpinIterations = 20;
+
     private readonly StateLogOptions _options;
     private readonly IStorage _storage;
     private readonly object _writeLock = new();
@@ -46,6 +51,7 @@ internal sealed partial class PartitionLog : IDisposable
     private Exception? _failure;
     private TaskCompletionSource _appended = NewSignal();
     private long _fsyncCount;
+    private long _queued;
     private long _roundBytes;
 
     private PartitionLog(StateLogOptions options, string topic, int partition, string directory, TopicConfig config, LogSegment[] segments, KeyIndex keys, long recoveryPoint)
@@ -111,6 +117,7 @@ internal sealed partial class PartitionLog : IDisposable
             ObjectDisposedException.ThrowIf(_closed, this);
             ThrowIfFailed();
             _queue.Add(pending);
+            _queued++;
             lead = !_writerActive;
             _writerActive = true;
         }
@@ -269,6 +276,7 @@ internal sealed partial class PartitionLog : IDisposable
     {
         while (true)
         {
+            WaitWhileQueueGrows();
             List<PendingAppend> round;
             lock (_queueLock)
             {
@@ -293,6 +301,27 @@ internal sealed partial class PartitionLog : IDisposable
             {
                 _spare = round;
             }
+        }
+    }
+
+    /// <summary>
+    /// While appends keep arriving (a caller issuing many without awaiting each, or many callers), waits a few
+    /// microseconds so they go out in one batch and one write instead of many small ones; a lone append finds the
+    /// queue unchanged at the first look and is written at once.
+    /// </summary>
+    private void WaitWhileQueueGrows()
+    {
+        var seen = Volatile.Read(ref _queued);
+        for (var i = 0; i < MaxLingerSpins; i++)
+        {
+            Thread.SpinWait(LingerSpinIterations);
+            var now = Volatile.Read(ref _queued);
+            if (now == seen)
+            {
+                return;
+            }
+
+            seen = now;
         }
     }
 

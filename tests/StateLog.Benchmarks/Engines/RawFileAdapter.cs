@@ -3,16 +3,16 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
-using Microsoft.Win32.SafeHandles;
 using StateLog.Benchmarks.Macro;
+using StateLog.Storage.IO;
 
 namespace StateLog.Benchmarks.Engines;
 
 /// <summary>
 /// The device's practical limit, not a database: records <c>[int32 key length][int32 value length][key][value]</c>
 /// appended to one file through one FileStream (1 MiB buffer), an in-memory Dictionary from key to the latest
-/// record's position, sync = <c>Flush(flushToDisk: true)</c> (fsync), compaction = copy the latest records to a new
-/// file, fsync, rename over the old one. Opening rebuilds the dictionary by reading the whole file (it keeps no index
+/// record's position, sync = a flush then fdatasync (the engine's own <c>NativeMethods.SyncFile</c>, so both pay the same
+/// system call), compaction = copy the latest records to a new file, sync, rename over the old one. Opening rebuilds the dictionary by reading the whole file (it keeps no index
 /// on disk); point reads are one positioned read each.
 /// </summary>
 internal sealed class RawFileAdapter : IEngineAdapter
@@ -25,7 +25,7 @@ internal sealed class RawFileAdapter : IEngineAdapter
     private string _path = "";
     private FileStream? _stream;
 
-    public string Configuration => "length-prefixed records, one FileStream (1 MiB buffer), Dictionary index in memory, fsync per sync, compaction = rewrite latest records + rename";
+    public string Configuration => "length-prefixed records, one FileStream (1 MiB buffer), Dictionary index in memory, fdatasync per sync, compaction = rewrite latest records + rename";
 
     public ValueTask OpenAsync(string directory)
     {
@@ -49,7 +49,7 @@ internal sealed class RawFileAdapter : IEngineAdapter
 
         if (sync)
         {
-            stream.Flush(flushToDisk: true);
+            Sync(stream);
         }
 
         return ValueTask.CompletedTask;
@@ -57,14 +57,14 @@ internal sealed class RawFileAdapter : IEngineAdapter
 
     public ValueTask SyncAsync()
     {
-        Stream.Flush(flushToDisk: true);
+        Sync(Stream);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask CompactAsync()
     {
         var stream = Stream;
-        stream.Flush(flushToDisk: true);
+        Sync(stream);
         var compactedPath = _path + ".compact";
         using (var output = new FileStream(compactedPath, FileMode.Create, FileAccess.Write, FileShare.None, BufferBytes))
         {
@@ -78,7 +78,7 @@ internal sealed class RawFileAdapter : IEngineAdapter
                     WriteRecord(output, key, value);
                 }
             });
-            output.Flush(flushToDisk: true);
+            Sync(output);
         }
 
         stream.Dispose();
@@ -119,7 +119,7 @@ internal sealed class RawFileAdapter : IEngineAdapter
     {
         if (_stream is not null)
         {
-            _stream.Flush(flushToDisk: true);
+            Sync(_stream);
             _stream.Dispose();
             _stream = null;
         }
@@ -136,6 +136,12 @@ internal sealed class RawFileAdapter : IEngineAdapter
         stream.Seek(0, SeekOrigin.Begin);
         var index = _index.GetAlternateLookup<ReadOnlySpan<byte>>();
         ForEachRecord(stream, (key, value, position) => index[key] = (position, value.Length));
+    }
+
+    private static void Sync(FileStream stream)
+    {
+        stream.Flush();
+        NativeMethods.SyncFile(stream);
     }
 
     private static void WriteRecord(Stream output, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)

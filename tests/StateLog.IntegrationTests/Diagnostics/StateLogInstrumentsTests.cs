@@ -64,6 +64,24 @@ public sealed class StateLogInstrumentsTests
     }
 
     [Fact]
+    public async Task CompactAsync_OnAHostedEngine_RecordsACleanerPass()
+    {
+        using var directory = new TempDirectory();
+        using var host = TestHost.Build(directory.Path);
+        await host.StartAsync();
+        var topic = host.Services.GetRequiredService<StateLogEngine>().GetTopic(_topic, partitions: 1);
+        await topic.PutAsync("a"u8.ToArray(), "1"u8.ToArray());
+        await topic.PutAsync("a"u8.ToArray(), "2"u8.ToArray());
+        using var listener = new MeasurementRecorder();
+
+        await topic.CompactAsync();
+
+        Assert.Equal([(1.0, 0, "succeeded")], listener.For("statelog.cleaner.passes", _topic).Select(m => (m.Value, m.Partition, m.Result)));
+        Assert.Single(listener.For("statelog.cleaner.duration", _topic));
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task Track_ReportsLogSizeAndLiveKeysPerPartition_UntilUntracked()
     {
         using var directory = new TempDirectory();

@@ -83,4 +83,38 @@ public sealed class AppendReadTests : IDisposable
         var fromRead = await ReadAll(topic, new ReadOptions { Partition = 1, FromOffset = from });
         Assert.Equal(expected.Where(e => e.Partition == 1 && e.Offset >= from).Select(e => e.Offset).Order(), fromRead.Select(r => r.Offset));
     }
+
+    [Fact]
+    public async Task ReadsFromEveryOffset_AcrossBatchesLargerThanAReadChunk_MissNothing()
+    {
+        // 1,000-byte values appended 500 at a time make batches of about 0.5 MiB, larger than a read chunk, so
+        // reading from an offset inside a batch starts at an earlier batch that must not use up the chunk.
+        using var engine = StateLogEngine.Open(Options(o =>
+        {
+            o.SegmentBytes = 8L * 1024 * 1024;
+            o.MaxRecordBytes = 4096;
+        }));
+        var topic = engine.GetTopic("large");
+        var value = new byte[1000];
+        const int total = 3000;
+        for (var start = 0; start < total; start += 500)
+        {
+            await Task.WhenAll(Enumerable.Range(start, 500).Select(i => topic.PutAsync(B($"k{i % 1200}"), value).AsTask()));
+        }
+
+        Assert.Equal(total, (await ReadAll(topic)).Count);
+        foreach (var from in new[] { 1L, 499, 500, 501, 1234, 2999 })
+        {
+            var read = await ReadAll(topic, new ReadOptions { FromOffset = from });
+            Assert.Equal(Enumerable.Range((int)from, total - (int)from).Select(i => (long)i), read.Select(r => r.Offset));
+        }
+
+        var live = new List<LogRecord>();
+        await foreach (var r in topic.GetAllAsync())
+        {
+            live.Add(r);
+        }
+
+        Assert.Equal(1200, live.Count);
+    }
 }
