@@ -146,6 +146,9 @@ public sealed class TopicLog
         {
             cancellationToken.ThrowIfCancellationRequested();
             records.Clear();
+
+            // Read before the chunk: records appended after it must not be jumped over when the chunk ends the log.
+            var visibleEnd = partition.LogEndOffset;
             var end = partition.ReadChunk(next, records);
             foreach (var record in records)
             {
@@ -163,7 +166,7 @@ public sealed class TopicLog
                 yield break;
             }
 
-            next = Math.Max(next, partition.LogEndOffset);
+            next = Math.Max(next, visibleEnd);
             await partition.WaitForOffsetAsync(next, cancellationToken).ConfigureAwait(false);
         }
     }

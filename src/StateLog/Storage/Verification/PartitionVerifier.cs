@@ -160,6 +160,12 @@ internal sealed class PartitionVerifier
     {
         foreach (var (key, value, at) in Entries(what, bytes, sizeof(long)))
         {
+            // A negative timestamp is Kafka's "no timestamp" (-1): batches without real timestamps name no batch.
+            if (key < 0)
+            {
+                continue;
+            }
+
             if (!byLastOffset.TryGetValue(baseOffset + value, out var batch) || batch.MaxTimestamp != key || batch.RunningMax != key)
             {
                 _problems.Add($"{what} entry {at}: timestamp {key} → offset {baseOffset + value} does not match the batch there");
