@@ -13,9 +13,10 @@ public sealed class AppendReadTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    // No background cleaner: these tests read back every record that was written.
     private StateLogOptions Options(Action<StateLogOptions>? configure = null)
     {
-        var o = new StateLogOptions { DataDirectory = _dir.Path, SegmentBytes = 4096, MaxRecordBytes = 1024, Durability = Durability.Buffered };
+        var o = new StateLogOptions { DataDirectory = _dir.Path, SegmentBytes = 4096, MaxRecordBytes = 1024, Durability = Durability.Buffered, EnableCleaner = false };
         configure?.Invoke(o);
         return o;
     }

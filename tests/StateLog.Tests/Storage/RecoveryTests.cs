@@ -14,7 +14,8 @@ public sealed class RecoveryTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private StateLogOptions Options() => new() { DataDirectory = _dir.Path, Durability = Durability.Buffered, SegmentBytes = 1 << 20, IndexIntervalBytes = 64 };
+    // No background cleaner: these tests compare the log and its index files byte for byte with what was written.
+    private StateLogOptions Options() => new() { DataDirectory = _dir.Path, Durability = Durability.Buffered, SegmentBytes = 1 << 20, IndexIntervalBytes = 64, EnableCleaner = false };
 
     private string LogFile(long baseOffset = 0) => SegmentFiles.Log(_dir.Combine("events-0"), baseOffset);
 
