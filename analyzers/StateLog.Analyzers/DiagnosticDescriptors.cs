@@ -109,6 +109,14 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Error,
         "Members are written as a map keyed by wire name, so two members with one name would overwrite each other.");
 
+    public static readonly DiagnosticDescriptor UnrestorableKey = Create(
+        ProblemIds.UnrestorableKey,
+        "Key member cannot be read back",
+        "Key member '{0}.{1}' has no setter, init accessor or constructor parameter, so values read back would lose their key; add 'init', or a constructor parameter named like it",
+        SerializationCategory,
+        DiagnosticSeverity.Error,
+        "A value read from the log is rebuilt from its members; a key that cannot be assigned would come back as its default.");
+
     public static readonly DiagnosticDescriptor MessagePackKeyInsteadOfKey = Create(
         ProblemIds.MessagePackKey,
         "MessagePack [Key] used instead of StateLog [Key]",
@@ -137,6 +145,7 @@ internal static class DiagnosticDescriptors
         InvalidPartitionCount,
         UnserializableMember,
         DuplicateWireName,
+        UnrestorableKey,
         MessagePackKeyInsteadOfKey,
         SettableKey);
 

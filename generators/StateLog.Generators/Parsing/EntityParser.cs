@@ -71,6 +71,12 @@ internal static class EntityParser
             // No constructor can rebuild the entity from its members: the entity itself cannot be read back.
             problems.Add(Problem(ProblemIds.UnserializableMember, typeLocation, display, type.Name, type.ToDisplayString(ShapeBuilder.MessageFormat)));
         }
+        else if (key is { } k && !isGeneric && !shape.Objects.First().Members.Any(m => m.Name == k.Member.Name))
+        {
+            // A key with no setter, init or constructor parameter is not written and could not be set on read: every
+            // value read back would carry a default key.
+            problems.Add(Problem(ProblemIds.UnrestorableKey, k.Member.Location, display, k.Member.Name));
+        }
 
         if (key is null || problems.Any(p => p.BlocksGeneration))
         {

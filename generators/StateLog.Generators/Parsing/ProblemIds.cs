@@ -33,6 +33,9 @@ internal static class ProblemIds
     /// <summary>Two members with one wire name. Location: the second member. Args: type, member, other member, wire name.</summary>
     public const string DuplicateWireName = "SLOG021";
 
+    /// <summary>Key member with no setter, init or constructor parameter: it cannot be set when a value is read back. Location: key member identifier. Args: type, member.</summary>
+    public const string UnrestorableKey = "SLOG022";
+
     /// <summary>MessagePack's <c>[Key(n)]</c> where StateLog's <c>[Key]</c> was meant. Location: that attribute. Args: type, member.</summary>
     public const string MessagePackKey = "SLOG040";
 
