@@ -5,8 +5,8 @@ using System.IO.Hashing;
 namespace StateLog.Storage;
 
 /// <summary>
-/// Key → location of its latest record, for one partition: a 128-bit XxHash of the key bytes plus a 16-byte
-/// <see cref="KeyLocation"/>, so memory per key is bounded whatever the key's length (about 44 bytes with the
+/// Key → location of its latest record, for one partition: a 128-bit XxHash of the key bytes plus a 24-byte
+/// <see cref="KeyLocation"/>, so memory per key is bounded whatever the key's length (about 52 bytes with the
 /// dictionary's own overhead). Readers verify the key bytes they read, so a hash collision can never return another
 /// key's value. Callers synchronise through <see cref="Gate"/>.
 /// </summary>
