@@ -28,8 +28,6 @@ internal sealed class SegmentIndex
 
     public long LastKey => Count == 0 ? long.MinValue : _keys[Count - 1];
 
-    public int LastValue => Count == 0 ? 0 : _values[Count - 1];
-
     public void Append(long key, int value)
     {
         if (Count > 0 && key <= _keys[Count - 1])
@@ -49,17 +47,7 @@ internal sealed class SegmentIndex
     }
 
     /// <summary>The value of the largest entry whose key is at most <paramref name="key"/>, or <paramref name="none"/>.</summary>
-    public int Floor(long key, int none)
-    {
-        var index = Array.BinarySearch(_keys, 0, Count, key);
-        if (index >= 0)
-        {
-            return _values[index];
-        }
-
-        index = ~index - 1;
-        return index < 0 ? none : _values[index];
-    }
+    public int Floor(long key, int none) => TryFloor(key, out _, out var value) ? value : none;
 
     /// <summary>The largest entry whose key is at most <paramref name="key"/>, if any.</summary>
     public bool TryFloor(long key, out long entryKey, out int value)
@@ -69,18 +57,6 @@ internal sealed class SegmentIndex
         entryKey = index < 0 ? 0 : _keys[index];
         value = index < 0 ? 0 : _values[index];
         return index >= 0;
-    }
-
-    /// <summary>The value of the smallest entry whose key is at least <paramref name="key"/>, or <paramref name="none"/>.</summary>
-    public int Ceiling(long key, int none)
-    {
-        var index = Array.BinarySearch(_keys, 0, Count, key);
-        if (index < 0)
-        {
-            index = ~index;
-        }
-
-        return index >= Count ? none : _values[index];
     }
 
     public void Clear() => Count = 0;

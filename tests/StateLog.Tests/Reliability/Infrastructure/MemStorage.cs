@@ -92,14 +92,6 @@ internal sealed class MemStorage : IStorage
         }
     }
 
-    public IReadOnlyList<string> ListDirectories(string directory)
-    {
-        lock (_gate)
-        {
-            return Get(directory).Directories.Order(StringComparer.Ordinal).ToList();
-        }
-    }
-
     public void Rename(string from, string to)
     {
         lock (_gate)
