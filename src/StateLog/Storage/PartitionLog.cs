@@ -1,12 +1,11 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
-using System.Threading.Tasks.Sources;
 using StateLog.Configuration;
 using StateLog.Diagnostics;
 using StateLog.Storage.IO;
@@ -17,9 +16,10 @@ namespace StateLog.Storage;
 
 /// <summary>
 /// One partition: an ordered list of segments, the last of which (the active segment) takes appends, plus the key
-/// index. Appends are group-committed: concurrent callers queue their records, one of them becomes the writer and
-/// writes everything queued as one batch with one write and (under <see cref="Durability.Fsync"/>) one fsync, then
-/// acknowledges them all. Readers never take the write lock; segments are reference-counted.
+/// index. Appends are group-committed: callers encode their records straight into the open batch (a
+/// <see cref="PendingBatch"/>) on their own threads, and a writer on the thread pool writes everything staged as few
+/// batches with one write each and (under <see cref="Durability.Fsync"/>) one fsync, then acknowledges each batch at
+/// once. Readers never take the write lock; segments are reference-counted.
 /// </summary>
 internal sealed partial class PartitionLog : IDisposable
 {
@@ -29,20 +29,24 @@ internal sealed partial class PartitionLog : IDisposable
     /// <summary>How many times a writer takes in late arrivals before its fsync; bounds the wait of the first caller.</summary>
     private const int MaxGathersPerFsync = 4;
 
-    /// <summary>How long the writer lingers for a growing queue: at most this many short spins (about a microsecond each).</summary>
+    /// <summary>How long the writer lingers for a growing queue before an fsync: at most this many short spins (about a microsecond each).</summary>
     private const int MaxLingerSpins = 64;
 
     private const int LingerSpinIterations = 20;
+
+    /// <summary>How many key-index slots the writer touches ahead of updating them (see <see cref="SetKeys"/>).</summary>
+    private const int KeyTouchChunk = 32;
 
     private readonly StateLogOptions _options;
     private readonly IStorage _storage;
     private readonly object _writeLock = new();
     private readonly object _queueLock = new();
     private readonly object _flushLock = new();
-    private readonly RecordBatchBuilder _builder = new();
     private readonly List<KeyUpdate> _keyUpdates = new();
-    private List<PendingAppend> _queue = new();
-    private List<PendingAppend> _spare = new();
+    private readonly Stack<PendingBatch.Stage> _spareStages = new();
+    private readonly List<PendingBatch.Stage> _writtenStages = new();
+    private List<PendingBatch> _queue = new();
+    private List<PendingBatch> _spare = new();
     private bool _writerActive;
     private bool _closed;
     private LogSegment[] _segments;
@@ -53,6 +57,9 @@ internal sealed partial class PartitionLog : IDisposable
     private long _fsyncCount;
     private long _queued;
     private long _roundBytes;
+
+    /// <summary>Keeps the touching loads of <see cref="SetKeys"/> from being optimised away.</summary>
+    private ulong _touchedKeys;
 
     private PartitionLog(StateLogOptions options, string topic, int partition, string directory, TopicConfig config, LogSegment[] segments, KeyIndex keys, long recoveryPoint)
     {
@@ -101,7 +108,10 @@ internal sealed partial class PartitionLog : IDisposable
 
     public Exception? Failure => _failure;
 
-    /// <summary>Appends one record (a tombstone when <paramref name="value"/> is null) and returns its offset once acknowledged.</summary>
+    /// <summary>
+    /// Appends one record (a tombstone when <paramref name="value"/> is null) and returns its offset once acknowledged.
+    /// The key and value bytes are copied into the open batch before this returns.
+    /// </summary>
     public ValueTask<RecordPosition> AppendAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value)
     {
         var size = BatchLayout.HeaderSize + RecordBatchBuilder.SizeOfRecord(0, 0, key.Length, value?.Length ?? -1, default, 0);
@@ -110,13 +120,15 @@ internal sealed partial class PartitionLog : IDisposable
             throw new RecordTooLargeException(Topic, size, Config.MaxRecordBytes);
         }
 
-        var pending = PendingAppend.Rent(this, key, value);
+        var keyBytes = key.Span;
+        var hash = KeyIndex.Hash(keyBytes);
+        ValueTask<RecordPosition> appended;
         bool lead;
         lock (_queueLock)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
             ThrowIfFailed();
-            _queue.Add(pending);
+            appended = OpenBatchLocked().Add(hash, keyBytes, value.GetValueOrDefault().Span, value is null);
             _queued++;
             lead = !_writerActive;
             _writerActive = true;
@@ -129,7 +141,7 @@ internal sealed partial class PartitionLog : IDisposable
             ThreadPool.UnsafeQueueUserWorkItem(static log => log.WriteLoop(), this, preferLocal: false);
         }
 
-        return pending.AsValueTask();
+        return appended;
     }
 
     /// <summary>Makes every record appended so far durable. A no-op when nothing is unsynced.</summary>
@@ -246,6 +258,14 @@ internal sealed partial class PartitionLog : IDisposable
             }
         }
 
+        lock (_queueLock)
+        {
+            while (_spareStages.TryPop(out var stage))
+            {
+                stage.Dispose();
+            }
+        }
+
         Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
     }
 
@@ -271,13 +291,31 @@ internal sealed partial class PartitionLog : IDisposable
         }
     }
 
+    /// <summary>The batch the next append joins: the newest staged one while it has room, else a new one.</summary>
+    private PendingBatch OpenBatchLocked()
+    {
+        if (_queue.Count > 0 && _queue[^1] is var open && open.HasRoom(TargetBatchBytes))
+        {
+            return open;
+        }
+
+        var stage = _spareStages.TryPop(out var spare) ? spare : new PendingBatch.Stage();
+        var batch = PendingBatch.Rent(this, stage, _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+        _queue.Add(batch);
+        return batch;
+    }
+
     /// <summary>Writes rounds until the queue is empty.</summary>
     private void WriteLoop()
     {
         while (true)
         {
-            WaitWhileQueueGrows();
-            List<PendingAppend> round;
+            if (_options.Durability == Durability.Fsync)
+            {
+                WaitWhileQueueGrows();
+            }
+
+            List<PendingBatch> round;
             lock (_queueLock)
             {
                 if (_queue.Count == 0)
@@ -300,14 +338,19 @@ internal sealed partial class PartitionLog : IDisposable
             lock (_queueLock)
             {
                 _spare = round;
+                foreach (var stage in _writtenStages)
+                {
+                    _spareStages.Push(stage);
+                }
             }
+
+            _writtenStages.Clear();
         }
     }
 
     /// <summary>
-    /// While appends keep arriving (a caller issuing many without awaiting each, or many callers), waits a few
-    /// microseconds so they go out in one batch and one write instead of many small ones; a lone append finds the
-    /// queue unchanged at the first look and is written at once.
+    /// Under <see cref="Durability.Fsync"/>, while appends keep arriving (many callers), waits a few microseconds so
+    /// they share the round's fsync; a lone append finds the queue unchanged at the first look and is written at once.
     /// </summary>
     private void WaitWhileQueueGrows()
     {
@@ -325,7 +368,7 @@ internal sealed partial class PartitionLog : IDisposable
         }
     }
 
-    private void WriteRound(List<PendingAppend> round)
+    private void WriteRound(List<PendingBatch> round)
     {
         if (_failure is { } failure)
         {
@@ -334,7 +377,6 @@ internal sealed partial class PartitionLog : IDisposable
         }
 
         var started = Stopwatch.GetTimestamp();
-        var now = _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var firstSegment = ActiveSegment;
         var sizeBefore = firstSegment.Size;
         var offsetBefore = _nextOffset;
@@ -342,7 +384,7 @@ internal sealed partial class PartitionLog : IDisposable
         _roundBytes = 0;
         try
         {
-            WriteRecords(round, 0, now);
+            WriteBatches(round, 0);
             if (_options.Durability == Durability.Fsync)
             {
                 // Appends that arrived while this round was being written share its fsync.
@@ -360,7 +402,7 @@ internal sealed partial class PartitionLog : IDisposable
                         _queue.Clear();
                     }
 
-                    WriteRecords(round, start, now);
+                    WriteBatches(round, start);
                 }
             }
 
@@ -391,39 +433,32 @@ internal sealed partial class PartitionLog : IDisposable
 
         lock (Keys.Gate)
         {
-            foreach (var u in _keyUpdates)
-            {
-                Keys.Set(u.Hash, u.Location);
-            }
+            SetKeys(CollectionsMarshal.AsSpan(_keyUpdates));
         }
 
-        for (var k = 0; k < round.Count; k++)
+        var records = 0;
+        foreach (var batch in round)
         {
-            round[k].Complete(offsetBefore + k);
+            records += batch.Count;
+            _writtenStages.Add(batch.DetachStage());
+            batch.Complete();
         }
 
-        StateLogInstruments.RecordAppend(Topic, Partition, round.Count, _roundBytes, Stopwatch.GetElapsedTime(started));
+        StateLogInstruments.RecordAppend(Topic, Partition, records, _roundBytes, Stopwatch.GetElapsedTime(started));
 
         Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
     }
 
-    /// <summary>Encodes <paramref name="round"/> from <paramref name="start"/> on into batches and appends them, rolling as needed.</summary>
-    private void WriteRecords(List<PendingAppend> round, int start, long now)
+    /// <summary>Gives the staged batches of <paramref name="round"/> from <paramref name="start"/> on their offsets and appends them, rolling as needed.</summary>
+    private void WriteBatches(List<PendingBatch> round, int start)
     {
-        var i = start;
-        while (i < round.Count)
+        for (var b = start; b < round.Count; b++)
         {
-            _builder.Reset(_nextOffset, now);
-            var first = i;
-            while (i < round.Count && (i == first || _builder.SizeInBytes < TargetBatchBytes))
-            {
-                var p = round[i];
-                var position = _builder.Append(_nextOffset + (i - first), now, p.Key.Span, p.Value.GetValueOrDefault().Span, p.Value is null);
-                _keyUpdates.Add(new KeyUpdate(KeyIndex.Hash(p.Key.Span), new KeyLocation(_nextOffset + (i - first), position, p.Value is null ? -1 : _builder.SizeInBytes - position, 0)));
-                i++;
-            }
-
-            var batch = _builder.Finish();
+            var pending = round[b];
+            var builder = pending.Staged!.Builder;
+            var baseOffset = _nextOffset;
+            builder.Rebase(baseOffset);
+            var batch = builder.FinishHeader();
             if (ActiveSegment.Size > 0 && ActiveSegment.Size + batch.Length > Config.SegmentBytes)
             {
                 RollLocked();
@@ -431,20 +466,60 @@ internal sealed partial class PartitionLog : IDisposable
 
             var segment = ActiveSegment;
             var batchPosition = segment.Size;
-            segment.Append(batch, _builder.LastOffset, _builder.MaxTimestamp);
+            builder.SetCrc(ChecksumRecords(batch, pending.Staged.Records, baseOffset, batchPosition));
+            segment.Append(batch, builder.LastOffset, builder.MaxTimestamp);
             _roundBytes += batch.Length;
-            for (var k = first; k < i; k++)
+            pending.BaseOffset = baseOffset;
+            Volatile.Write(ref _nextOffset, builder.LastOffset + 1);
+        }
+    }
+
+    /// <summary>
+    /// Computes the CRC-32C of <paramref name="batch"/> and, in the same pass, of each of its records, and adds each
+    /// record's key-index update (a point read checks the record's own CRC) to the round's.
+    /// </summary>
+    private uint ChecksumRecords(ReadOnlySpan<byte> batch, List<PendingBatch.StagedRecord> records, long baseOffset, long batchPosition)
+    {
+        var crc = Crc32C.Compute(batch[BatchLayout.Attributes..BatchLayout.Records]);
+        for (var k = 0; k < records.Count; k++)
+        {
+            var (hash, position, size) = records[k];
+            var end = k + 1 < records.Count ? records[k + 1].Position : batch.Length;
+            var bytes = batch[position..end];
+            uint checksum = 0;
+            crc = size < 0 ? Crc32C.Append(crc, bytes) : Crc32C.Append(crc, bytes, out checksum);
+            _keyUpdates.Add(new KeyUpdate(hash, new KeyLocation(baseOffset + k, (int)(batchPosition + position), size, checksum)));
+        }
+
+        return crc;
+    }
+
+    /// <summary>
+    /// Applies a round's key-index updates in chunks: each chunk's slots are touched first in a tight loop, so their
+    /// cache misses (the index is megabytes, and keys land all over it) overlap instead of coming one per update.
+    /// </summary>
+    private void SetKeys(ReadOnlySpan<KeyUpdate> updates)
+    {
+        for (var start = 0; start < updates.Length; start += KeyTouchChunk)
+        {
+            var chunk = updates.Slice(start, Math.Min(KeyTouchChunk, updates.Length - start));
+            ulong touched = 0;
+            foreach (var u in chunk)
             {
-                var (hash, l) = _keyUpdates[k];
-                _keyUpdates[k] = new KeyUpdate(hash, KeyLocation.Of(l.Offset, batchPosition + l.Position, batch.Slice(l.Position, Math.Max(l.Size, 0)), l.IsTombstone));
+                touched |= Keys.Touch(u.Hash);
             }
 
-            Volatile.Write(ref _nextOffset, _builder.LastOffset + 1);
+            foreach (var u in chunk)
+            {
+                Keys.Set(u.Hash, u.Location);
+            }
+
+            _touchedKeys = touched;
         }
     }
 
     /// <summary>A write failed (a full disk, say): cut the files back so nothing of this round stays, and fail the round.</summary>
-    private void UndoRound(LogSegment firstSegment, long sizeBefore, long offsetBefore, IOException cause, List<PendingAppend> round)
+    private void UndoRound(LogSegment firstSegment, long sizeBefore, long offsetBefore, IOException cause, List<PendingBatch> round)
     {
         try
         {
@@ -464,11 +539,13 @@ internal sealed partial class PartitionLog : IDisposable
         FailAll(round, new StateLogException($"Appending to partition {Partition} of topic '{Topic}' failed: {cause.Message} Nothing of this append was kept.", cause));
     }
 
-    private static void FailAll(List<PendingAppend> round, Exception e)
+    /// <summary>Fails every append of <paramref name="round"/>; their stages go back for reuse first (a failed batch may be returned to its pool at once).</summary>
+    private void FailAll(List<PendingBatch> round, Exception e)
     {
-        foreach (var p in round)
+        foreach (var batch in round)
         {
-            p.Fail(e);
+            _writtenStages.Add(batch.DetachStage());
+            batch.Fail(e);
         }
     }
 
@@ -506,61 +583,6 @@ internal sealed partial class PartitionLog : IDisposable
 
         AdvanceSynced(segment.BaseOffset);
         RecoveryPoint = Math.Max(RecoveryPoint, segment.BaseOffset);
-    }
-
-    /// <summary>
-    /// One queued append and the completion its caller awaits. Pooled (a <see cref="IValueTaskSource{TResult}"/> reset
-    /// after its result is read), so an append allocates nothing of its own on the hot path.
-    /// </summary>
-    private sealed class PendingAppend : IValueTaskSource<RecordPosition>
-    {
-        private const int MaxPooled = 4096;
-        private static readonly ConcurrentQueue<PendingAppend> Pool = new();
-        private ManualResetValueTaskSourceCore<RecordPosition> _core = new() { RunContinuationsAsynchronously = true };
-        private PartitionLog? _log;
-
-        public ReadOnlyMemory<byte> Key { get; private set; }
-
-        public ReadOnlyMemory<byte>? Value { get; private set; }
-
-        public static PendingAppend Rent(PartitionLog log, ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value)
-        {
-            var pending = Pool.TryDequeue(out var pooled) ? pooled : new PendingAppend();
-            pending._log = log;
-            pending.Key = key;
-            pending.Value = value;
-            return pending;
-        }
-
-        public ValueTask<RecordPosition> AsValueTask() => new(this, _core.Version);
-
-        public void Complete(long offset) => _core.SetResult(new RecordPosition(_log!.Topic, _log.Partition, offset));
-
-        public void Fail(Exception e) => _core.SetException(e);
-
-        public RecordPosition GetResult(short token)
-        {
-            try
-            {
-                return _core.GetResult(token);
-            }
-            finally
-            {
-                _core.Reset();
-                _log = null;
-                Key = default;
-                Value = null;
-                if (Pool.Count < MaxPooled)
-                {
-                    Pool.Enqueue(this);
-                }
-            }
-        }
-
-        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
-
-        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-            _core.OnCompleted(continuation, state, token, flags);
     }
 
     private readonly record struct KeyUpdate(UInt128 Hash, KeyLocation Location);

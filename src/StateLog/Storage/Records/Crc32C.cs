@@ -26,4 +26,31 @@ internal static class Crc32C
 
         return ~state;
     }
+
+    /// <summary>
+    /// Continues <paramref name="crc"/> over <paramref name="data"/> and computes the CRC of <paramref name="data"/>
+    /// alone (<paramref name="dataCrc"/>) in the same pass: the append path needs each record's CRC and the batch's.
+    /// The CRC instruction's latency, not its throughput, bounds one chain, so the second chain comes nearly free.
+    /// </summary>
+    public static uint Append(uint crc, ReadOnlySpan<byte> data, out uint dataCrc)
+    {
+        var continued = ~crc;
+        var alone = uint.MaxValue;
+        while (data.Length >= sizeof(ulong))
+        {
+            var word = BinaryPrimitives.ReadUInt64LittleEndian(data);
+            continued = BitOperations.Crc32C(continued, word);
+            alone = BitOperations.Crc32C(alone, word);
+            data = data[sizeof(ulong)..];
+        }
+
+        foreach (var b in data)
+        {
+            continued = BitOperations.Crc32C(continued, b);
+            alone = BitOperations.Crc32C(alone, b);
+        }
+
+        dataCrc = ~alone;
+        return ~continued;
+    }
 }

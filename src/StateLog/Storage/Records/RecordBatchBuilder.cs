@@ -31,6 +31,8 @@ internal sealed class RecordBatchBuilder : IDisposable
 
     public long BaseOffset => _baseOffset;
 
+    public long BaseTimestamp => _baseTimestamp;
+
     public long LastOffset => _lastOffset;
 
     public long MaxTimestamp => _maxTimestamp;
@@ -45,6 +47,16 @@ internal sealed class RecordBatchBuilder : IDisposable
         _lastOffset = baseOffset - 1;
         _count = 0;
         _length = BatchLayout.HeaderSize;
+    }
+
+    /// <summary>
+    /// Moves the batch to <paramref name="baseOffset"/>, its records along with it: records store offset deltas, so a
+    /// batch encoded before its place in the log is known (the append path encodes on the callers' threads) gets it here.
+    /// </summary>
+    public void Rebase(long baseOffset)
+    {
+        _lastOffset += baseOffset - _baseOffset;
+        _baseOffset = baseOffset;
     }
 
     /// <summary>The encoded size of a record, length prefix included; what <see cref="Append"/> will add.</summary>
@@ -117,6 +129,18 @@ internal sealed class RecordBatchBuilder : IDisposable
     /// <param name="emptyBaseTimestamp">The base timestamp of an empty batch (Kafka writes -1).</param>
     public ReadOnlySpan<byte> Finish(short attributes = 0, long? lastOffset = null, long? maxTimestamp = null, long emptyBaseTimestamp = -1)
     {
+        var span = FinishHeader(attributes, lastOffset, maxTimestamp, emptyBaseTimestamp);
+        SetCrc(Crc32C.Compute(span[BatchLayout.Attributes..]));
+        return span;
+    }
+
+    /// <summary>
+    /// Fills in the header but the CRC, for a caller that computes the CRC itself (the append path, in one pass with
+    /// each record's own CRC; see <see cref="Crc32C.Append(uint, ReadOnlySpan{byte}, out uint)"/>) and then calls
+    /// <see cref="SetCrc"/>. Parameters as for <see cref="Finish"/>.
+    /// </summary>
+    public Span<byte> FinishHeader(short attributes = 0, long? lastOffset = null, long? maxTimestamp = null, long emptyBaseTimestamp = -1)
+    {
         var span = _buffer.AsSpan(0, _length);
         var last = lastOffset ?? _lastOffset;
         if (last < _lastOffset || last < _baseOffset)
@@ -136,9 +160,11 @@ internal sealed class RecordBatchBuilder : IDisposable
         BinaryPrimitives.WriteInt16BigEndian(span[BatchLayout.ProducerEpoch..], -1);
         BinaryPrimitives.WriteInt32BigEndian(span[BatchLayout.BaseSequence..], -1);
         BinaryPrimitives.WriteInt32BigEndian(span[BatchLayout.RecordsCount..], _count);
-        BinaryPrimitives.WriteUInt32BigEndian(span[BatchLayout.Crc..], Crc32C.Compute(span[BatchLayout.Attributes..]));
         return span;
     }
+
+    /// <summary>Stores the batch's CRC-32C (of every byte from <see cref="BatchLayout.Attributes"/> on) after <see cref="FinishHeader"/>.</summary>
+    public void SetCrc(uint crc) => BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(BatchLayout.Crc), crc);
 
     public void Dispose()
     {

@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CsCheck;
+using StateLog.Storage;
+
+namespace StateLog.Tests.Storage;
+
+/// <summary>
+/// The key index is an open-addressing table of its own; CsCheck runs random sets and removes against a
+/// <see cref="Dictionary{TKey,TValue}"/> model, over hashes chosen to collide in their home slots (long probe runs,
+/// runs wrapping past the table's end, backward shifts on remove) and including the all-zero hash that marks empty slots.
+/// </summary>
+public sealed class KeyIndexTests
+{
+    private static readonly UInt128[] Hashes = Enumerable.Range(0, 48).Select(Candidate).ToArray();
+
+    private static readonly Gen<(int Kind, int Key, long Offset, bool Tombstone)[]> Operations =
+        Gen.Select(Gen.Int[0, 3], Gen.Int[0, Hashes.Length - 1], Gen.Long[0, 50], Gen.Bool).Array[1, 400];
+
+    [Fact]
+    public void RandomSetsAndRemoves_MatchADictionary()
+    {
+        Operations.Sample(operations =>
+        {
+            var index = new KeyIndex();
+            var model = new Dictionary<UInt128, KeyLocation>();
+            foreach (var (kind, key, offset, tombstone) in operations)
+            {
+                var hash = Hashes[key];
+                if (kind == 0)
+                {
+                    index.Remove(hash);
+                    model.Remove(hash);
+                    continue;
+                }
+
+                var location = new KeyLocation(offset, (int)offset * 10, tombstone ? -1 : 100 + key, (uint)key);
+                index.Set(hash, location);
+                if (!model.TryGetValue(hash, out var old) || old.Offset <= offset)
+                {
+                    model[hash] = location;
+                }
+            }
+
+            Assert.Equal(model.Count, index.Count);
+            Assert.Equal(model.Values.Count(l => !l.IsTombstone), index.LiveKeys);
+            foreach (var hash in Hashes)
+            {
+                Assert.Equal(model.TryGetValue(hash, out var expected), index.TryGet(hash, out var actual));
+                Assert.Equal(expected, actual);
+            }
+
+            Assert.Equal(model.OrderBy(e => e.Key).ToArray(), index.Entries().OrderBy(e => e.Key).ToArray());
+            Assert.Equal(model.Values.OrderBy(l => l.Offset).ThenBy(l => l.Checksum), index.Locations.OrderBy(l => l.Offset).ThenBy(l => l.Checksum));
+        });
+    }
+
+    [Fact]
+    public void Clear_EmptiesEverything_AndTheIndexStaysUsable()
+    {
+        var index = new KeyIndex();
+        foreach (var hash in Hashes)
+        {
+            index.Set(hash, new KeyLocation(1, 0, 10, 0));
+        }
+
+        index.Clear();
+        Assert.Equal(0, index.Count);
+        Assert.Equal(0, index.LiveKeys);
+        Assert.Empty(index.Entries());
+        Assert.All(Hashes, h => Assert.False(index.TryGet(h, out _)));
+
+        index.Set(Hashes[3], new KeyLocation(2, 0, 10, 0));
+        Assert.True(index.TryGet(Hashes[3], out var location));
+        Assert.Equal(2, location.Offset);
+    }
+
+    /// <summary>Hash 0 is the all-zero hash; the others share few low words (so few home slots), some differ only in the high word.</summary>
+    private static UInt128 Candidate(int i) => i == 0 ? UInt128.Zero : new UInt128((ulong)(i % 5), (ulong)(i % 6) << 61);
+}

@@ -1,0 +1,167 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace StateLog.Tests.Storage;
+
+/// <summary>
+/// Appends issued before any is awaited share batches and one completion per batch (each append's ValueTask carries
+/// its index in the batch): every append must still get its own offset, in issue order, and every way of awaiting must
+/// resume, in the context it asked for.
+/// </summary>
+public sealed class PipelinedAppendTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData(Durability.Buffered)]
+    [InlineData(Durability.Fsync)]
+    public async Task PipelinedAppends_GetConsecutiveOffsetsInIssueOrder_AndReadBack(Durability durability)
+    {
+        const int count = 5000;
+        using var engine = StateLogEngine.Open(Options(durability));
+        var topic = engine.GetTopic("pipelined", 1);
+        var pending = new ValueTask<RecordPosition>[count];
+        for (var i = 0; i < count; i++)
+        {
+            pending[i] = i % 10 == 9 ? topic.DeleteAsync(Key(i)) : topic.PutAsync(Key(i), Value(i));
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal(new RecordPosition("pipelined", 0, i), await pending[i]);
+        }
+
+        var read = new List<LogRecord>();
+        await foreach (var record in topic.ReadAsync())
+        {
+            read.Add(record);
+        }
+
+        Assert.Equal(Enumerable.Range(0, count).Select(i => (long)i), read.Select(r => r.Offset));
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal(Key(i), read[i].Key.ToArray());
+            Assert.Equal(i % 10 == 9 ? null : Value(i), read[i].Value?.ToArray());
+        }
+
+        Assert.Equal(Value(count - 2), await topic.GetAsync(Key(count - 2)));
+        Assert.Null(await topic.GetAsync(Key(count - 1)));
+    }
+
+    [Fact]
+    public async Task PutAsync_CopiesKeyAndValue_BeforeItReturns()
+    {
+        using var engine = StateLogEngine.Open(Options(Durability.Buffered));
+        var topic = engine.GetTopic("copies", 1);
+        var key = new byte[Key(0).Length];
+        var value = new byte[64];
+        var pending = new List<ValueTask<RecordPosition>>();
+        for (var i = 0; i < 200; i++)
+        {
+            // One pair of buffers for every put, overwritten before the earlier puts are written.
+            Key(i).CopyTo(key, 0);
+            Array.Fill(value, (byte)i);
+            pending.Add(topic.PutAsync(key, value));
+        }
+
+        foreach (var p in pending)
+        {
+            await p;
+        }
+
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.Equal(Enumerable.Repeat((byte)i, 64), await topic.GetAsync(Key(i)));
+        }
+    }
+
+    [Fact]
+    public async Task EveryWayOfAwaiting_OneBatch_ResumesWithItsOwnResult_InItsContext()
+    {
+        using var engine = StateLogEngine.Open(Options(Durability.Fsync));
+        var topic = engine.GetTopic("awaiting", 1);
+        var flowing = new AsyncLocal<string>();
+        for (var round = 0; round < 50; round++)
+        {
+            var first = round * 4L;
+            var asTask = topic.PutAsync(Key(0), Value(0)).AsTask();
+            var configured = topic.PutAsync(Key(1), Value(1));
+            var withContext = topic.PutAsync(Key(2), Value(2));
+            var onCompleted = topic.PutAsync(Key(3), Value(3));
+
+            var flowed = FlowsExecutionContext(onCompleted, flowing, $"round {round}");
+            Assert.Equal(first + 1, (await WithoutContext(configured)).Offset);
+            Assert.Equal(first, (await asTask).Offset);
+            Assert.Equal(first + 2, (await OnContext(withContext)).Offset);
+            Assert.Equal(($"round {round}", first + 3), await flowed);
+        }
+    }
+
+    private static async Task<RecordPosition> WithoutContext(ValueTask<RecordPosition> append) => await append.ConfigureAwait(false);
+
+    /// <summary>
+    /// Registers a continuation on <paramref name="append"/> the way a custom awaiter does (flowing the execution
+    /// context), with <paramref name="local"/> set to <paramref name="value"/> then changed: the continuation must see
+    /// <paramref name="value"/>.
+    /// </summary>
+    private static Task<(string? Flowed, long Offset)> FlowsExecutionContext(ValueTask<RecordPosition> append, AsyncLocal<string> local, string value) => Task.Run(() =>
+    {
+        local.Value = value;
+        var resumed = new TaskCompletionSource<(string? Flowed, long Offset)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var awaiter = append.GetAwaiter();
+        awaiter.OnCompleted(() => resumed.SetResult((local.Value, awaiter.GetResult().Offset)));
+        local.Value = "changed";
+        return resumed.Task;
+    });
+
+    /// <summary>Awaits <paramref name="append"/> under a synchronization context of its own and checks the continuation ran there.</summary>
+    private static Task<RecordPosition> OnContext(ValueTask<RecordPosition> append)
+    {
+        var context = new CountingContext();
+        var result = new TaskCompletionSource<RecordPosition>(TaskCreationOptions.RunContinuationsAsynchronously);
+        context.Post(
+            async _ =>
+            {
+                var position = await append;
+                if (SynchronizationContext.Current != context)
+                {
+                    result.SetException(new InvalidOperationException("The append's continuation left its synchronization context."));
+                    return;
+                }
+
+                result.SetResult(position);
+            },
+            null);
+        return result.Task;
+    }
+
+    private static byte[] Key(int i) => Encoding.UTF8.GetBytes($"key-{i:D5}");
+
+    private static byte[] Value(int i) => Encoding.UTF8.GetBytes($"value of {i}, " + new string('x', i % 97));
+
+    private StateLogOptions Options(Durability durability) =>
+        new() { DataDirectory = _dir.Path, SegmentBytes = 64 * 1024, Durability = durability, EnableCleaner = false };
+
+    /// <summary>Runs posted work on the thread pool with itself as the current context.</summary>
+    private sealed class CountingContext : SynchronizationContext
+    {
+        public override void Post(SendOrPostCallback d, object? state) => ThreadPool.QueueUserWorkItem(_ =>
+        {
+            SetSynchronizationContext(this);
+            try
+            {
+                d(state);
+            }
+            finally
+            {
+                SetSynchronizationContext(null);
+            }
+        });
+    }
+}
