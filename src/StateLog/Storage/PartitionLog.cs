@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
@@ -33,6 +34,9 @@ internal sealed partial class PartitionLog : IDisposable
     private const int MaxLingerSpins = 64;
 
     private const int LingerSpinIterations = 20;
+
+    /// <summary>Encoding buffers kept for the next batches; a burst that staged more gives the rest back to the pool.</summary>
+    private const int MaxSpareStages = 4;
 
     /// <summary>How many key-index slots the writer touches ahead of updating them (see <see cref="SetKeys"/>).</summary>
     private const int KeyTouchChunk = 32;
@@ -114,34 +118,93 @@ internal sealed partial class PartitionLog : IDisposable
     /// </summary>
     public ValueTask<RecordPosition> AppendAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value)
     {
-        var size = BatchLayout.HeaderSize + RecordBatchBuilder.SizeOfRecord(0, 0, key.Length, value?.Length ?? -1, default, 0);
-        if (size > Config.MaxRecordBytes)
-        {
-            throw new RecordTooLargeException(Topic, size, Config.MaxRecordBytes);
-        }
-
+        ThrowIfTooLarge(key, value);
         var keyBytes = key.Span;
         var hash = KeyIndex.Hash(keyBytes);
         ValueTask<RecordPosition> appended;
         bool lead;
         lock (_queueLock)
         {
-            ObjectDisposedException.ThrowIf(_closed, this);
-            ThrowIfFailed();
-            appended = OpenBatchLocked().Add(hash, keyBytes, value.GetValueOrDefault().Span, value is null);
+            ThrowIfNotAppendable();
+            var batch = OpenBatchLocked();
+            appended = batch.Await(batch.Add(hash, keyBytes, value.GetValueOrDefault().Span, value is null));
             _queued++;
-            lead = !_writerActive;
-            _writerActive = true;
+            lead = TakeWriterLocked();
         }
 
-        if (lead)
-        {
-            // The writer runs on the thread pool, never on the caller's thread: appends issued while it writes (by
-            // other callers, or by one caller that does not await each) pile up and go out together in the next round.
-            ThreadPool.UnsafeQueueUserWorkItem(static log => log.WriteLoop(), this, preferLocal: false);
-        }
-
+        StartWriter(lead);
         return appended;
+    }
+
+    /// <summary>
+    /// Appends <paramref name="records"/> (a tombstone where the value is null) in order, under one lock: into the open
+    /// batch and as many new ones as they need. They are all staged before the writer can take any, so they go out in
+    /// one round and share its outcome; the task completes when that round is acknowledged. Every size is checked
+    /// before anything is appended, and the bytes are copied before this returns.
+    /// </summary>
+    public ValueTask AppendBatchAsync(ReadOnlySpan<(ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte>? Value)> records)
+    {
+        if (records.IsEmpty)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        // Hashing outside the lock keeps concurrent appenders (and the writer taking the queue) from waiting on it.
+        var hashes = ArrayPool<UInt128>.Shared.Rent(records.Length);
+        try
+        {
+            for (var i = 0; i < records.Length; i++)
+            {
+                ThrowIfTooLarge(records[i].Key, records[i].Value);
+                hashes[i] = KeyIndex.Hash(records[i].Key.Span);
+            }
+
+            ValueTask appended;
+            bool lead;
+            lock (_queueLock)
+            {
+                ThrowIfNotAppendable();
+                PendingBatch? batch = null;
+                for (var i = 0; i < records.Length; i++)
+                {
+                    var (key, value) = records[i];
+                    batch = OpenBatchLocked();
+                    batch.Add(hashes[i], key.Span, value.GetValueOrDefault().Span, value is null);
+                }
+
+                appended = batch!.AwaitAll();
+                _queued += records.Length;
+                lead = TakeWriterLocked();
+            }
+
+            if (lead && _options.Durability == Durability.Buffered)
+            {
+                // A whole batch at hand leaves nothing to gather: the caller writes the round itself (a write to the page
+                // cache, as FlushAsync's fsync runs on the caller's thread) instead of waking the writer thread and
+                // waiting to be woken in turn. Whatever others append meanwhile goes to the thread-pool writer.
+                WriteRounds(maxRounds: 1);
+            }
+            else
+            {
+                StartWriter(lead);
+            }
+
+            return appended;
+        }
+        finally
+        {
+            ArrayPool<UInt128>.Shared.Return(hashes);
+        }
+    }
+
+    /// <summary>Throws <see cref="RecordTooLargeException"/> when the record, alone in a batch, would exceed MaxRecordBytes.</summary>
+    public void ThrowIfTooLarge(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value)
+    {
+        var size = BatchLayout.HeaderSize + RecordBatchBuilder.SizeOfRecord(0, 0, key.Length, value?.Length ?? -1, default, 0);
+        if (size > Config.MaxRecordBytes)
+        {
+            throw new RecordTooLargeException(Topic, size, Config.MaxRecordBytes);
+        }
     }
 
     /// <summary>Makes every record appended so far durable. A no-op when nothing is unsynced.</summary>
@@ -291,6 +354,30 @@ internal sealed partial class PartitionLog : IDisposable
         }
     }
 
+    private void ThrowIfNotAppendable()
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        ThrowIfFailed();
+    }
+
+    /// <summary>Whether the caller must start the writer: none is running, and from now on one is.</summary>
+    private bool TakeWriterLocked()
+    {
+        var lead = !_writerActive;
+        _writerActive = true;
+        return lead;
+    }
+
+    private void StartWriter(bool lead)
+    {
+        if (lead)
+        {
+            // The writer runs on the thread pool, never on the caller's thread: appends issued while it writes (by
+            // other callers, or by one caller that does not await each) pile up and go out together in the next round.
+            ThreadPool.UnsafeQueueUserWorkItem(static log => log.WriteLoop(), this, preferLocal: false);
+        }
+    }
+
     /// <summary>The batch the next append joins: the newest staged one while it has room, else a new one.</summary>
     private PendingBatch OpenBatchLocked()
     {
@@ -306,9 +393,12 @@ internal sealed partial class PartitionLog : IDisposable
     }
 
     /// <summary>Writes rounds until the queue is empty.</summary>
-    private void WriteLoop()
+    private void WriteLoop() => WriteRounds(int.MaxValue);
+
+    /// <summary>Writes rounds until the queue is empty, or at most <paramref name="maxRounds"/> and then hands the writer's part to the thread pool.</summary>
+    private void WriteRounds(int maxRounds)
     {
-        while (true)
+        for (var written = 0; ; written++)
         {
             if (_options.Durability == Durability.Fsync)
             {
@@ -322,6 +412,12 @@ internal sealed partial class PartitionLog : IDisposable
                 {
                     _writerActive = false;
                     Monitor.PulseAll(_queueLock);
+                    return;
+                }
+
+                if (written == maxRounds)
+                {
+                    StartWriter(lead: true);
                     return;
                 }
 
@@ -340,7 +436,14 @@ internal sealed partial class PartitionLog : IDisposable
                 _spare = round;
                 foreach (var stage in _writtenStages)
                 {
-                    _spareStages.Push(stage);
+                    if (_spareStages.Count < MaxSpareStages)
+                    {
+                        _spareStages.Push(stage);
+                    }
+                    else
+                    {
+                        stage.Dispose();
+                    }
                 }
             }
 
@@ -442,6 +545,7 @@ internal sealed partial class PartitionLog : IDisposable
             records += batch.Count;
             _writtenStages.Add(batch.DetachStage());
             batch.Complete();
+            batch.Release();
         }
 
         StateLogInstruments.RecordAppend(Topic, Partition, records, _roundBytes, Stopwatch.GetElapsedTime(started));
@@ -546,6 +650,7 @@ internal sealed partial class PartitionLog : IDisposable
         {
             _writtenStages.Add(batch.DetachStage());
             batch.Fail(e);
+            batch.Release();
         }
     }
 

@@ -13,10 +13,11 @@ namespace StateLog.Storage;
 /// Callers encode their records straight into the batch (<see cref="Add"/>, under the partition's queue lock): record
 /// offsets are deltas, so the base offset is given when the writer writes it. Each append's
 /// <see cref="ValueTask{TResult}"/> carries its index in the batch as the token, so acknowledging a thousand appends is
-/// one state change and whatever continuations wait, not a thousand completions. Pooled: it goes back to the pool once
-/// every append's result has been read.
+/// one state change and whatever continuations wait, not a thousand completions. Pooled and reference-counted: the
+/// writer holds one reference until it has signalled the batch, each handed-out task one until its result is read,
+/// and the batch goes back to the pool when the last is let go.
 /// </summary>
-internal sealed class PendingBatch : IValueTaskSource<RecordPosition>
+internal sealed class PendingBatch : IValueTaskSource<RecordPosition>, IValueTaskSource
 {
     /// <summary>The most appends one batch takes: an append's index must fit the <see cref="ValueTask{TResult}"/> token.</summary>
     public const int MaxRecords = short.MaxValue;
@@ -34,7 +35,7 @@ internal sealed class PendingBatch : IValueTaskSource<RecordPosition>
     private PartitionLog? _log;
     private int _state;
     private Exception? _error;
-    private int _unread;
+    private int _references;
     private Waiter _firstWaiter;
 
     /// <summary>The encoded records; detached (and reused for another batch) once the batch is written.</summary>
@@ -58,14 +59,15 @@ internal sealed class PendingBatch : IValueTaskSource<RecordPosition>
         }
 
         batch._log = log;
+        batch._references = 1;
         batch.Staged = stage;
         stage.Builder.Reset(0, timestamp);
         stage.Records.Clear();
         return batch;
     }
 
-    /// <summary>Encodes one record at the end of the batch and returns the caller's <see cref="ValueTask{TResult}"/> for it.</summary>
-    public ValueTask<RecordPosition> Add(UInt128 keyHash, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool isTombstone)
+    /// <summary>Encodes one record at the end of the batch and returns its index in the batch (see <see cref="Await"/>).</summary>
+    public int Add(UInt128 keyHash, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool isTombstone)
     {
         var stage = Staged!;
         var builder = stage.Builder;
@@ -73,8 +75,32 @@ internal sealed class PendingBatch : IValueTaskSource<RecordPosition>
         var position = builder.Append(index, builder.BaseTimestamp, key, value, isTombstone);
         stage.Records.Add(new StagedRecord(keyHash, position, isTombstone ? -1 : builder.SizeInBytes - position));
         Count = index + 1;
-        _unread++;
+        return index;
+    }
+
+    /// <summary>The task of the record at <paramref name="index"/>: its position once the batch is acknowledged. Called
+    /// under the partition's queue lock, before the writer takes the batch; each task's result must be read once.</summary>
+    public ValueTask<RecordPosition> Await(int index)
+    {
+        _references++;
         return new ValueTask<RecordPosition>(this, (short)index);
+    }
+
+    /// <summary>A task that completes when the whole batch is acknowledged, for a caller that appended many records to it
+    /// at once (see <see cref="PartitionLog.AppendBatchAsync"/>); called under the partition's queue lock, like <see cref="Await"/>.</summary>
+    public ValueTask AwaitAll()
+    {
+        _references++;
+        return new ValueTask(this, (short)(Count - 1));
+    }
+
+    /// <summary>The writer is done with the batch (it has signalled it): lets go of the writer's reference.</summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0)
+        {
+            Return();
+        }
     }
 
     /// <summary>Takes the encoded records away once they are written, so the stage serves another batch while this one's results are read.</summary>
@@ -108,11 +134,7 @@ internal sealed class PendingBatch : IValueTaskSource<RecordPosition>
         var log = _log!;
         var result = new RecordPosition(log.Topic, log.Partition, BaseOffset + token);
         var error = _error;
-        if (Interlocked.Decrement(ref _unread) == 0)
-        {
-            Return();
-        }
-
+        Release();
         if (state == Failed)
         {
             throw error!;
@@ -120,6 +142,8 @@ internal sealed class PendingBatch : IValueTaskSource<RecordPosition>
 
         return result;
     }
+
+    void IValueTaskSource.GetResult(short token) => GetResult(token);
 
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
     {

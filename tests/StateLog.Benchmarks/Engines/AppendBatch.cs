@@ -4,9 +4,9 @@ using System.Threading.Tasks;
 namespace StateLog.Benchmarks.Engines;
 
 /// <summary>
-/// StateLog's batch write in the macro bench: every append of the batch issued before any is awaited, so the
-/// partition writer may gather them into one RecordBatch and one write (as a WriteBatch gathers RocksDB's), then
-/// all awaited, then an fsync when the batch must be durable.
+/// The typed StateLog client's batch write in the macro bench (the typed client has no batch call): every append of
+/// the batch issued before any is awaited, so the partition writer may gather them into one RecordBatch and one
+/// write (as a WriteBatch gathers RocksDB's), then all awaited, then an fsync when the batch must be durable.
 /// </summary>
 internal sealed class AppendBatch
 {

@@ -7,19 +7,19 @@ namespace StateLog.Benchmarks.Engines;
 /// <summary>
 /// StateLog's byte level (<see cref="TopicLog"/>): one topic, one partition, <see cref="Durability.Buffered"/>, the
 /// background cleaner off (compaction is the timed <c>CompactAsync</c>), other options at their defaults. A batch is
-/// its records' <c>PutAsync</c> calls all issued before any is awaited (so the partition writer can gather them,
-/// as a WriteBatch gathers RocksDB's); sync = <c>FlushAsync</c> (fsync). Compaction = <c>CompactAsync</c> until a
-/// pass cleans nothing. Scan = <c>GetAllAsync</c>; reads = <c>GetAsync</c>.
+/// one <c>AppendBatchAsync</c> call with its records (StateLog's WriteBatch: one lock and one completion for the
+/// batch, as RocksDB's adapter writes one <c>WriteBatch</c>); sync = <c>FlushAsync</c> (fsync). Compaction =
+/// <c>CompactAsync</c> until a pass cleans nothing. Scan = <c>GetAllAsync</c>; reads = <c>GetAsync</c>.
 /// </summary>
 internal sealed class StateLogByteAdapter : IEngineAdapter
 {
     private const string Topic = "bench";
 
-    private readonly AppendBatch _batch = new();
+    private (ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte>? Value)[] _records = [];
     private StateLogEngine? _engine;
     private TopicLog? _topic;
 
-    public string Configuration => "byte-level TopicLog, 1 partition, Durability.Buffered, batch = PutAsync calls issued together then awaited, sync = FlushAsync, CompactAsync until nothing is cleaned, cleaner off";
+    public string Configuration => "byte-level TopicLog, 1 partition, Durability.Buffered, batch = one AppendBatchAsync call, sync = FlushAsync, CompactAsync until nothing is cleaned, cleaner off";
 
     public ValueTask OpenAsync(string directory)
     {
@@ -30,11 +30,27 @@ internal sealed class StateLogByteAdapter : IEngineAdapter
 
     public ValueTask WriteAsync(Workload workload, int start, int count, bool sync)
     {
-        var topic = Log;
-        return _batch.WriteAsync(count, i => topic.PutAsync(workload.UpdateKey(start + i), workload.UpdateValue(start + i)), sync ? () => topic.FlushAsync() : null);
+        if (_records.Length < count)
+        {
+            _records = new (ReadOnlyMemory<byte>, ReadOnlyMemory<byte>?)[count];
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            _records[i] = (workload.UpdateKey(start + i), workload.UpdateValue(start + i));
+        }
+
+        var appended = Log.AppendBatchAsync(_records.AsSpan(0, count));
+        return sync ? FlushAfter(appended) : appended;
     }
 
     public ValueTask SyncAsync() => Log.FlushAsync();
+
+    private async ValueTask FlushAfter(ValueTask appended)
+    {
+        await appended;
+        await Log.FlushAsync();
+    }
 
     public ValueTask CompactAsync() => StateLogSetup.CompactAsync(() => Log.CompactAsync(), () => Log.FlushAsync());
 
