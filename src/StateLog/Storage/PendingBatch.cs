@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using System.Threading.Tasks.Sources;
@@ -34,7 +35,7 @@ internal sealed class PendingBatch : IValueTaskSource<RecordPosition>, IValueTas
     private readonly List<Waiter> _moreWaiters = new();
     private PartitionLog? _log;
     private int _state;
-    private Exception? _error;
+    private ExceptionDispatchInfo? _error;
     private int _references;
     private Waiter _firstWaiter;
 
@@ -114,7 +115,8 @@ internal sealed class PendingBatch : IValueTaskSource<RecordPosition>, IValueTas
     /// <summary>Acknowledges every append of the batch: the first got <see cref="BaseOffset"/>, the others the offsets after it.</summary>
     public void Complete() => Signal(Succeeded, null);
 
-    public void Fail(Exception error) => Signal(Failed, error);
+    /// <summary>Fails every append of the batch with <paramref name="error"/> (each awaiter rethrows it with its own stack trace).</summary>
+    public void Fail(Exception error) => Signal(Failed, ExceptionDispatchInfo.Capture(error));
 
     public ValueTaskSourceStatus GetStatus(short token) => Volatile.Read(ref _state) switch
     {
@@ -137,7 +139,7 @@ internal sealed class PendingBatch : IValueTaskSource<RecordPosition>, IValueTas
         Release();
         if (state == Failed)
         {
-            throw error!;
+            error!.Throw();
         }
 
         return result;
@@ -168,7 +170,7 @@ internal sealed class PendingBatch : IValueTaskSource<RecordPosition>, IValueTas
         waiter.Schedule();
     }
 
-    private void Signal(int state, Exception? error)
+    private void Signal(int state, ExceptionDispatchInfo? error)
     {
         Waiter first;
         Waiter[]? more = null;
