@@ -34,7 +34,7 @@ public sealed class AppendBatchTests : IDisposable
         await appended;
         Assert.Equal(records.Length + 1, (await after).Offset);
 
-        var read = await ReadAll(topic);
+        var read = await TopicReads.ReadAllAsync(topic);
         Assert.Equal(Enumerable.Range(0, expected.Count).Select(i => (long)i), read.Select(r => r.Offset));
         Assert.Equal(expected.Select(e => Convert.ToHexString(e.Key) + "=" + (e.Value is null ? "null" : Convert.ToHexString(e.Value))), read.Select(r => Convert.ToHexString(r.Key.Span) + "=" + (r.Value is { } v ? Convert.ToHexString(v.Span) : "null")));
         var latest = records.Select((r, i) => (r, i)).GroupBy(x => Encoding.UTF8.GetString(x.r.Key)).Select(g => g.Last().r);
@@ -52,7 +52,7 @@ public sealed class AppendBatchTests : IDisposable
         var records = Enumerable.Range(0, 900).Select(i => ((ReadOnlyMemory<byte>)Key(i % 200), (ReadOnlyMemory<byte>?)Value(i, 30))).ToArray();
         await topic.AppendBatchAsync(records);
 
-        var read = await ReadAll(topic);
+        var read = await TopicReads.ReadAllAsync(topic);
         Assert.Equal(records.Length, read.Count);
         foreach (var partition in read.GroupBy(r => r.Partition))
         {
@@ -121,17 +121,6 @@ public sealed class AppendBatchTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => topic.AppendBatchAsync(records, new CancellationToken(canceled: true)).AsTask());
         Assert.True(topic.AppendBatchAsync([]).IsCompletedSuccessfully);
         Assert.Equal(0, topic.GetStats().Partitions[0].LogEndOffset);
-    }
-
-    private static async Task<List<LogRecord>> ReadAll(TopicLog topic)
-    {
-        var list = new List<LogRecord>();
-        await foreach (var r in topic.ReadAsync())
-        {
-            list.Add(r);
-        }
-
-        return list;
     }
 
     private static byte[] Key(int i) => Encoding.UTF8.GetBytes($"key-{i}");

@@ -37,11 +37,7 @@ public sealed class PipelinedAppendTests : IDisposable
             Assert.Equal(new RecordPosition("pipelined", 0, i), await pending[i]);
         }
 
-        var read = new List<LogRecord>();
-        await foreach (var record in topic.ReadAsync())
-        {
-            read.Add(record);
-        }
+        var read = await TopicReads.ReadAllAsync(topic);
 
         Assert.Equal(Enumerable.Range(0, count).Select(i => (long)i), read.Select(r => r.Offset));
         for (var i = 0; i < count; i++)
