@@ -76,6 +76,23 @@ public sealed class KeyIndexTests
         Assert.Equal(2, location.Offset);
     }
 
-    /// <summary>Hash 0 is the all-zero hash; the others share few low words (so few home slots), some differ only in the high word.</summary>
-    private static UInt128 Candidate(int i) => i == 0 ? UInt128.Zero : new UInt128((ulong)(i % 5), (ulong)(i % 6) << 61);
+    /// <summary>
+    /// Hash 0 is the all-zero hash. The others share a few low words, so a few home slots (the low word picks it): the
+    /// first slot, a quarter-way ones, and the last, whose probe runs wrap past the end; many differ only in the high word.
+    /// </summary>
+    private static UInt128 Candidate(int i)
+    {
+        if (i == 0)
+        {
+            return UInt128.Zero;
+        }
+
+        var low = (i % 3) switch
+        {
+            0 => ulong.MaxValue - (ulong)(i % 4),
+            1 => (ulong)(i % 4) << 62,
+            _ => (ulong)(i % 4),
+        };
+        return new UInt128(((ulong)(i % 5) << 61) | 1, low);
+    }
 }
