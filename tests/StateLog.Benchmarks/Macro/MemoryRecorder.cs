@@ -1,0 +1,41 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace StateLog.Benchmarks.Macro;
+
+/// <summary>
+/// Records <see cref="PhaseMemory"/> phase by phase: at each phase's end it reads /proc/self/status and the GC's
+/// figures, then resets the peak resident set (writing 5 to /proc/self/clear_refs) so the next phase's VmHWM is its
+/// own. The process's peak is the largest of the phases' peaks.
+/// </summary>
+internal sealed class MemoryRecorder
+{
+    private readonly List<PhaseMemory> _phases = new();
+
+    /// <summary>Starts recording; the first phase runs from here.</summary>
+    public MemoryRecorder()
+    {
+        PeakResets = SystemProbe.TryResetPeakWorkingSet();
+    }
+
+    /// <summary>Whether each phase's peak is its own (false: every figure is the peak since the process started).</summary>
+    public bool PeakResets { get; }
+
+    public IReadOnlyList<PhaseMemory> Phases => _phases;
+
+    /// <summary>The process's peak resident set over every phase recorded so far.</summary>
+    public long Peak => _phases.Count == 0 ? SystemProbe.PeakWorkingSet() : _phases.Max(p => p.PeakBytes);
+
+    /// <summary>Closes the phase now running as <paramref name="phase"/> and starts the next.</summary>
+    public void EndPhase(string phase)
+    {
+        var status = SystemProbe.Memory();
+        var gc = GC.GetGCMemoryInfo();
+        _phases.Add(new PhaseMemory(phase, status.Peak, status.Resident, status.Anonymous, status.File, GC.GetTotalMemory(forceFullCollection: false), gc.TotalCommittedBytes, gc.HeapSizeBytes));
+        if (PeakResets)
+        {
+            SystemProbe.TryResetPeakWorkingSet();
+        }
+    }
+}
