@@ -24,26 +24,26 @@ internal static class ChildRunner
             var memory = new MemoryRecorder();
             var workload = new Workload(parameters);
             var baseline = SystemProbe.WorkingSet();
-            memory.EndPhase(MemoryPhases.Workload);
+            await memory.EndPhaseAsync(MemoryPhases.Workload);
             phase = "ingest with a sync every batch";
             var batchedDirectory = Path.Combine(workDirectory, "batched");
             var (batched, batchedTime) = await IngestAsync(engine, workload, batchedDirectory, syncEveryBatch: true);
             await batched.DisposeAsync();
             TryDelete(batchedDirectory);
             SystemProbe.SyncFileSystems();
-            memory.EndPhase(MemoryPhases.IngestBatched);
+            await memory.EndPhaseAsync(MemoryPhases.IngestBatched);
 
             phase = "buffered ingest";
             var directory = Path.Combine(workDirectory, "buffered");
             var (engineInstance, bufferedTime) = await IngestAsync(engine, workload, directory, syncEveryBatch: false);
             var diskBefore = SystemProbe.DirectoryBytes(directory);
-            memory.EndPhase(MemoryPhases.IngestBuffered);
+            await memory.EndPhaseAsync(MemoryPhases.IngestBuffered);
 
             phase = "compaction";
             var (compactTime, compactionUnavailable) = await CompactAsync(engineInstance);
-            memory.EndPhase(MemoryPhases.Compaction);
+            await memory.EndPhaseAsync(MemoryPhases.Compaction);
             await engineInstance.DisposeAsync();
-            memory.EndPhase(MemoryPhases.Close);
+            await memory.EndPhaseAsync(MemoryPhases.Close);
             var diskAfter = SystemProbe.DirectoryBytes(directory);
 
             phase = "reopen";
@@ -54,7 +54,7 @@ internal static class ChildRunner
             await reopened.OpenAsync(directory);
             var reopenTime = timer.Stop();
             var reopenRead = SystemProbe.ReadBytes() - readBefore;
-            memory.EndPhase(MemoryPhases.Reopen);
+            await memory.EndPhaseAsync(MemoryPhases.Reopen);
 
             phase = "full scan";
             var checker = new ScanChecker(workload);
@@ -62,13 +62,13 @@ internal static class ChildRunner
             await reopened.ScanAsync(checker);
             var scanTime = timer.Stop();
             var scanProblem = checker.Problem();
-            memory.EndPhase(MemoryPhases.Scan);
+            await memory.EndPhaseAsync(MemoryPhases.Scan);
 
             phase = "point reads";
             timer = PhaseTimer.Start();
             var readProblem = await PointReadsAsync(reopened, workload);
             var readTime = timer.Stop();
-            memory.EndPhase(MemoryPhases.PointReads);
+            await memory.EndPhaseAsync(MemoryPhases.PointReads);
             phase = "checking the scan and the point reads";
             if (scanProblem is not null || readProblem is not null)
             {
@@ -76,7 +76,7 @@ internal static class ChildRunner
                 throw new InvalidOperationException(string.Join("; ", new[] { scanProblem, readProblem }.OfType<string>()) + ".");
             }
             await reopened.DisposeAsync();
-            memory.EndPhase(MemoryPhases.FinalClose);
+            await memory.EndPhaseAsync(MemoryPhases.FinalClose);
 
             report = new EngineReport
             {

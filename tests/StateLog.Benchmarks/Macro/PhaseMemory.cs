@@ -13,4 +13,6 @@ namespace StateLog.Benchmarks.Macro;
 /// <param name="ManagedBytes">Bytes the managed heap holds at the end of the phase (<c>GC.GetTotalMemory(false)</c>: live objects and garbage not collected yet).</param>
 /// <param name="GcCommittedBytes">Memory the GC had committed at its last collection (<c>GCMemoryInfo.TotalCommittedBytes</c>).</param>
 /// <param name="GcHeapBytesAfterLastGc">The managed heap's size after its last collection (<c>GCMemoryInfo.HeapSizeBytes</c>), near the live objects.</param>
-internal sealed record PhaseMemory(string Phase, long PeakBytes, long EndBytes, long EndAnonymousBytes, long EndFileBytes, long ManagedBytes, long GcCommittedBytes, long GcHeapBytesAfterLastGc);
+/// <param name="AllocatedBytes">Bytes the process allocated on the managed heap during the phase: the garbage that makes the heap grow.</param>
+/// <param name="Collections">Garbage collections during the phase, of generations 0, 1 and 2.</param>
+internal sealed record PhaseMemory(string Phase, long PeakBytes, long EndBytes, long EndAnonymousBytes, long EndFileBytes, long ManagedBytes, long GcCommittedBytes, long GcHeapBytesAfterLastGc, long AllocatedBytes, int[] Collections);

@@ -50,7 +50,7 @@ internal static class ResultTable
 
     /// <summary>
     /// Per phase and engine: the peak resident set within the phase, then at its end the resident set, its anonymous
-    /// and file parts and the managed heap (MB); bold marks the phase that sets the process's peak.
+    /// and file parts and the managed heap, and the bytes allocated during the phase (MB); bold marks the phase that sets the process's peak.
     /// </summary>
     private static void AppendMemoryByPhase(StringBuilder text, IReadOnlyList<EngineReport> ran)
     {
@@ -59,7 +59,7 @@ internal static class ResultTable
             return;
         }
 
-        text.AppendLine().AppendLine().Append("Working set by phase, MB: peak within the phase / at its end: resident (anonymous + file), managed heap")
+        text.AppendLine().AppendLine().Append("Working set by phase, MB: peak within the phase / at its end: resident (anonymous + file), managed heap; allocated in the phase")
             .AppendLine(ran.All(r => r.PhasePeaksReset) ? "" : " (where the peak could not be reset per phase, a peak is the peak so far)").AppendLine();
         text.Append("| Phase | ").AppendJoin(" | ", ran.Select(r => r.Engine)).AppendLine(" |");
         text.Append("|---|").Append(string.Concat(Enumerable.Repeat("---:|", ran.Count))).AppendLine();
@@ -78,7 +78,7 @@ internal static class ResultTable
 
         static string Mb(long bytes) => (bytes / Units.Megabyte).ToString("F1", CultureInfo.InvariantCulture);
         var star = report.PeakPhase == phase ? "**" : "";
-        return $"{star}{Mb(m.PeakBytes)}{star} / {Mb(m.EndBytes)} ({Mb(m.EndAnonymousBytes)} + {Mb(m.EndFileBytes)}), {Mb(m.ManagedBytes)}";
+        return $"{star}{Mb(m.PeakBytes)}{star} / {Mb(m.EndBytes)} ({Mb(m.EndAnonymousBytes)} + {Mb(m.EndFileBytes)}), {Mb(m.ManagedBytes)}; {Mb(m.AllocatedBytes)}";
     }
 
     private static string RatioCell(Metric metric, EngineReport? stateLog, IReadOnlyList<EngineReport> peers)
