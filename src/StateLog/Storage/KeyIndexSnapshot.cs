@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 using StateLog.Storage.IO;
 using StateLog.Storage.Records;
 using StateLog.Storage.Segments;
@@ -32,7 +33,9 @@ internal static class KeyIndexSnapshot
     private const int HashBytes = 16;
     private const int MaxKeyEntryBytes = (3 * Varint.MaxLongBytes) + HashBytes + 4;
     private const int TrailerBytes = 4;
-    private const int BufferBytes = 64 * 1024;
+
+    /// <summary>The read and write buffer: the read-ahead size <see cref="BatchScanner"/> rents, so both share the pool's arrays.</summary>
+    private const int BufferBytes = 256 * 1024;
 
     /// <summary>
     /// Zig-zag varints take one byte for -64..63. The gaps written here are never negative, so each is written less
@@ -213,6 +216,8 @@ internal static class KeyIndexSnapshot
     }
 
     /// <summary>Decodes the keys into <paramref name="keys"/>; false when one does not fit the segments it claims to be in.</summary>
+    /// <remarks>Compiled optimized at once: it runs once per open, a loop over every key, long before tiered compilation would promote it.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool ReadKeys(ChunkReader reader, int keyCount, long logEndOffset, SegmentState[] states, KeyIndex keys)
     {
         var cursor = new Cursor(Array.ConvertAll(states, s => s.BaseOffset));
