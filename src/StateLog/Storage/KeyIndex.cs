@@ -7,8 +7,8 @@ namespace StateLog.Storage;
 /// <summary>
 /// Key → location of its latest record, for one partition: a 128-bit XxHash of the key bytes plus a 24-byte
 /// <see cref="KeyLocation"/>, so memory per key is bounded whatever the key's length (a 48-byte dictionary entry and
-/// a 4-byte bucket, times the dictionary's spare capacity). Readers verify the key bytes they read, so a hash collision can never return another
-/// key's value. Callers synchronise through <see cref="Gate"/>.
+/// a 4-byte bucket, times the dictionary's spare capacity). Readers verify the key bytes they read, so a hash
+/// collision can never return another key's value. Callers synchronise through <see cref="Gate"/>.
 /// </summary>
 internal sealed class KeyIndex
 {

@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using StateLog.Storage.IO;
 using StateLog.Storage.Records;
@@ -33,6 +34,11 @@ internal static class KeyIndexSnapshot
     private const int HashBytes = 16;
     private const int MaxKeyEntryBytes = (3 * Varint.MaxLongBytes) + HashBytes + 4;
     private const int TrailerBytes = 4;
+
+    /// <summary>How many slices of the offset range a close writes the keys in (<see cref="InOffsetOrder"/>).</summary>
+    private const int Slices = 8;
+
+    private const int HistogramBuckets = 1024;
 
     /// <summary>The read and write buffer: the read-ahead size <see cref="BatchScanner"/> rents, so both share the pool's arrays.</summary>
     private const int BufferBytes = 256 * 1024;
@@ -73,8 +79,7 @@ internal static class KeyIndexSnapshot
             BinaryPrimitives.WriteUInt32BigEndian(e[(p + 4)..], Crc32C.Compute(s.TimeIndex.Serialize()));
         }
 
-        var entries = InOffsetOrder(keys);
-        BinaryPrimitives.WriteInt32BigEndian(writer.Reserve(4), entries.Length);
+        BinaryPrimitives.WriteInt32BigEndian(writer.Reserve(4), keys.Count);
         var baseOffsets = new long[segments.Count];
         for (var i = 0; i < baseOffsets.Length; i++)
         {
@@ -82,23 +87,26 @@ internal static class KeyIndexSnapshot
         }
 
         var cursor = new Cursor(baseOffsets);
-        foreach (var (hash, location) in entries)
+        foreach (var slice in InOffsetOrder(keys, baseOffsets.Length == 0 ? 0 : baseOffsets[0], logEndOffset))
         {
-            var e = writer.Room(MaxKeyEntryBytes);
-            var expected = cursor.ExpectedPosition(location.Offset);
-            var n = Varint.Write(e, location.Offset - cursor.Offset - 1 - Bias);
-            n += Varint.Write(e[n..], (long)location.Size - cursor.Size);
-            n += Varint.Write(e[n..], location.Position - expected - Bias);
-            BinaryPrimitives.WriteUInt128BigEndian(e[n..], hash);
-            n += HashBytes;
-            if (!location.IsTombstone)
+            foreach (var (hash, location) in slice)
             {
-                BinaryPrimitives.WriteUInt32BigEndian(e[n..], location.Checksum);
-                n += 4;
-            }
+                var e = writer.Room(MaxKeyEntryBytes);
+                var expected = cursor.ExpectedPosition(location.Offset);
+                var n = Varint.Write(e, location.Offset - cursor.Offset - 1 - Bias);
+                n += Varint.Write(e[n..], (long)location.Size - cursor.Size);
+                n += Varint.Write(e[n..], location.Position - expected - Bias);
+                BinaryPrimitives.WriteUInt128BigEndian(e[n..], hash);
+                n += HashBytes;
+                if (!location.IsTombstone)
+                {
+                    BinaryPrimitives.WriteUInt32BigEndian(e[n..], location.Checksum);
+                    n += 4;
+                }
 
-            writer.Commit(n);
-            cursor.Advance(location);
+                writer.Commit(n);
+                cursor.Advance(location);
+            }
         }
 
         writer.Finish();
@@ -136,18 +144,55 @@ internal static class KeyIndexSnapshot
         return result;
     }
 
-    /// <summary>The key index's entries sorted by offset, so that offsets and positions go in as small gaps.</summary>
-    private static (UInt128 Hash, KeyLocation Location)[] InOffsetOrder(KeyIndex keys)
+    /// <summary>
+    /// The key index's entries in offset order, so that offsets and positions go in as small gaps; one slice of the
+    /// offset range at a time, each segment valid until the next is asked for. A histogram of the offsets cuts the
+    /// range into about <see cref="Slices"/> slices of equal key counts, each a pass over the index and a sort, so a
+    /// close copies an eighth of the index instead of all of it.
+    /// </summary>
+    private static IEnumerable<ArraySegment<(UInt128 Hash, KeyLocation Location)>> InOffsetOrder(KeyIndex keys, long firstOffset, long endOffset)
     {
-        var entries = new (UInt128 Hash, KeyLocation Location)[keys.Count];
-        var i = 0;
-        foreach (var (hash, location) in keys.Entries())
+        var width = Math.Max(1, (endOffset - firstOffset + HistogramBuckets - 1) / HistogramBuckets);
+        int Bucket(long offset) => (int)Math.Clamp((offset - firstOffset) / width, 0, HistogramBuckets - 1);
+
+        var counts = new int[HistogramBuckets];
+        foreach (var (_, location) in keys.Entries())
         {
-            entries[i++] = (hash, location);
+            counts[Bucket(location.Offset)]++;
         }
 
-        entries.AsSpan().Sort(static (a, b) => a.Location.Offset.CompareTo(b.Location.Offset));
-        return entries;
+        var target = Math.Max(1, (keys.Count + Slices - 1) / Slices);
+        var slices = new List<(int FirstBucket, int LastBucket, int Count)>();
+        for (int bucket = 0, first = 0, count = 0; bucket < HistogramBuckets; bucket++)
+        {
+            count += counts[bucket];
+            if (count >= target || bucket == HistogramBuckets - 1)
+            {
+                if (count > 0)
+                {
+                    slices.Add((first, bucket, count));
+                }
+
+                first = bucket + 1;
+                count = 0;
+            }
+        }
+
+        var buffer = new (UInt128 Hash, KeyLocation Location)[slices.Count == 0 ? 0 : slices.Max(s => s.Count)];
+        foreach (var (firstBucket, lastBucket, _) in slices)
+        {
+            var n = 0;
+            foreach (var (hash, location) in keys.Entries())
+            {
+                if (Bucket(location.Offset) is var b && b >= firstBucket && b <= lastBucket)
+                {
+                    buffer[n++] = (hash, location);
+                }
+            }
+
+            buffer.AsSpan(0, n).Sort(static (a, b) => a.Location.Offset.CompareTo(b.Location.Offset));
+            yield return new(buffer, 0, n);
+        }
     }
 
     private static SegmentState[]? Read(IStorage storage, string path, IReadOnlyList<LogSegment> segments, KeyIndex keys)
