@@ -225,10 +225,22 @@ internal sealed class KeyIndex
         slots[i] = default;
     }
 
-    private void Grow()
+    /// <summary>Makes room for <paramref name="count"/> keys at once (a bulk load knows its count; growing step by step leaves the outgrown tables as garbage).</summary>
+    public void EnsureCapacity(int count)
+    {
+        var length = (int)Math.Min(Array.MaxLength, (count * 4L / 3) + 1);
+        if (length > _slots.Length)
+        {
+            Rehash(length);
+        }
+    }
+
+    private void Grow() => Rehash(_slots.Length + (_slots.Length / 2));
+
+    private void Rehash(int length)
     {
         var old = _slots;
-        _slots = new Slot[old.Length + (old.Length / 2)];
+        _slots = new Slot[length];
         foreach (var slot in old)
         {
             if (slot.IsUsed)

@@ -21,23 +21,29 @@ internal static class ChildRunner
         EngineReport report;
         try
         {
+            var memory = new MemoryRecorder();
             var workload = new Workload(parameters);
             var baseline = SystemProbe.WorkingSet();
+            await memory.EndPhaseAsync(MemoryPhases.Workload);
             phase = "ingest with a sync every batch";
             var batchedDirectory = Path.Combine(workDirectory, "batched");
             var (batched, batchedTime) = await IngestAsync(engine, workload, batchedDirectory, syncEveryBatch: true);
             await batched.DisposeAsync();
             TryDelete(batchedDirectory);
             SystemProbe.SyncFileSystems();
+            await memory.EndPhaseAsync(MemoryPhases.IngestBatched);
 
             phase = "buffered ingest";
             var directory = Path.Combine(workDirectory, "buffered");
             var (engineInstance, bufferedTime) = await IngestAsync(engine, workload, directory, syncEveryBatch: false);
             var diskBefore = SystemProbe.DirectoryBytes(directory);
+            await memory.EndPhaseAsync(MemoryPhases.IngestBuffered);
 
             phase = "compaction";
             var (compactTime, compactionUnavailable) = await CompactAsync(engineInstance);
+            await memory.EndPhaseAsync(MemoryPhases.Compaction);
             await engineInstance.DisposeAsync();
+            await memory.EndPhaseAsync(MemoryPhases.Close);
             var diskAfter = SystemProbe.DirectoryBytes(directory);
 
             phase = "reopen";
@@ -48,6 +54,7 @@ internal static class ChildRunner
             await reopened.OpenAsync(directory);
             var reopenTime = timer.Stop();
             var reopenRead = SystemProbe.ReadBytes() - readBefore;
+            await memory.EndPhaseAsync(MemoryPhases.Reopen);
 
             phase = "full scan";
             var checker = new ScanChecker(workload);
@@ -55,11 +62,13 @@ internal static class ChildRunner
             await reopened.ScanAsync(checker);
             var scanTime = timer.Stop();
             var scanProblem = checker.Problem();
+            await memory.EndPhaseAsync(MemoryPhases.Scan);
 
             phase = "point reads";
             timer = PhaseTimer.Start();
             var readProblem = await PointReadsAsync(reopened, workload);
             var readTime = timer.Stop();
+            await memory.EndPhaseAsync(MemoryPhases.PointReads);
             phase = "checking the scan and the point reads";
             if (scanProblem is not null || readProblem is not null)
             {
@@ -67,6 +76,7 @@ internal static class ChildRunner
                 throw new InvalidOperationException(string.Join("; ", new[] { scanProblem, readProblem }.OfType<string>()) + ".");
             }
             await reopened.DisposeAsync();
+            await memory.EndPhaseAsync(MemoryPhases.FinalClose);
 
             report = new EngineReport
             {
@@ -93,8 +103,10 @@ internal static class ChildRunner
                 PointReads = workload.ReadCount,
                 PointReadSeconds = readTime.Seconds,
                 PointReadCpuSeconds = readTime.CpuSeconds,
-                PeakWorkingSetBytes = SystemProbe.PeakWorkingSet(),
+                PeakWorkingSetBytes = memory.Peak,
                 HarnessWorkingSetBytes = baseline,
+                Memory = memory.Phases,
+                PhasePeaksReset = memory.PeakResets,
             };
         }
         catch (Exception e)

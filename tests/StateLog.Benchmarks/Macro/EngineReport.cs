@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Linq;
+
 namespace StateLog.Benchmarks.Macro;
 
 /// <summary>What one engine's child process measured: the one JSON line it prints. Rates are derived, so the JSON carries both.</summary>
@@ -64,6 +67,18 @@ internal sealed record EngineReport
 
     /// <summary>The child's working set with the workload made and no engine opened yet: the harness's share of the peak.</summary>
     public long HarnessWorkingSetBytes { get; init; }
+
+    /// <summary>The memory of each phase in order (<see cref="MemoryPhases"/>); the largest peak is <see cref="PeakWorkingSetBytes"/>.</summary>
+    public IReadOnlyList<PhaseMemory> Memory { get; init; } = [];
+
+    /// <summary>Whether each phase's peak is its own; false where the peak could not be reset, so each is the peak so far.</summary>
+    public bool PhasePeaksReset { get; init; }
+
+    /// <summary>The phase whose peak is the process's peak, or <see langword="null"/> when no phase was recorded.</summary>
+    public string? PeakPhase => Memory.Count == 0 ? null : Memory.MaxBy(p => p.PeakBytes)!.Phase;
+
+    /// <summary>The peak resident set during <paramref name="phase"/>, or NaN when it was not recorded.</summary>
+    public double PeakBytesIn(string phase) => Memory.FirstOrDefault(p => p.Phase == phase) is { } m ? m.PeakBytes : double.NaN;
 
     public double IngestBufferedRecordsPerSecond => Rate(Records, IngestBufferedSeconds);
 

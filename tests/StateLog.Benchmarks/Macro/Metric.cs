@@ -3,8 +3,11 @@ using System.Collections.Generic;
 
 namespace StateLog.Benchmarks.Macro;
 
-/// <summary>One row of the result table: how to read the figure from a report, which way is better, and whether StateLog is compared on it.</summary>
-internal sealed record Metric(string Label, Func<EngineReport, double> Value, bool HigherIsBetter, string Format, bool Compared = true)
+/// <summary>
+/// One row of the result table: how to read the figure from a report, which way is better, and whether StateLog is
+/// compared on it; a row with <paramref name="Text"/> shows that text instead of a figure (and is never compared).
+/// </summary>
+internal sealed record Metric(string Label, Func<EngineReport, double> Value, bool HigherIsBetter, string Format, bool Compared = true, Func<EngineReport, string>? Text = null)
 {
     private const string Counts = "N0";
     private const string Tenths = "N1";
@@ -33,11 +36,13 @@ internal sealed record Metric(string Label, Func<EngineReport, double> Value, bo
         new("Point reads, CPU us per read", r => r.PointReadCpuSeconds * 1e6 / r.PointReads, false, Hundredths),
         new("Peak working set, MB", r => r.PeakWorkingSetBytes / Units.Megabyte, false, Tenths),
         new("  of which harness before open, MB", r => r.HarnessWorkingSetBytes / Units.Megabyte, false, Tenths, Compared: false),
+        new("  phase of the peak", _ => double.NaN, false, Tenths, Compared: false, Text: r => r.PeakPhase ?? "n/a"),
     ];
 
     /// <summary>The figure of <paramref name="report"/> as a table cell.</summary>
     public string Cell(EngineReport report) =>
-        Value(report) is var value && double.IsNaN(value) ? "n/a" : value.ToString(Format, System.Globalization.CultureInfo.InvariantCulture);
+        Text is not null ? Text(report)
+        : Value(report) is var value && double.IsNaN(value) ? "n/a" : value.ToString(Format, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The best of <paramref name="values"/> in this metric's direction, NaN (not measured) left out.</summary>
     public double Best(IEnumerable<double> values)

@@ -37,6 +37,7 @@ internal static class ResultTable
             text.AppendLine().Append("- ").Append(partial.Engine).Append(": no compaction in this build (").Append(partial.CompactionUnavailable).Append("); its other phases ran");
         }
 
+        AppendMemoryByPhase(text, ran);
         text.AppendLine().AppendLine().AppendLine("| Target (100-byte values) | Figure | Met |").AppendLine("|---|---|---|");
         foreach (var target in targets)
         {
@@ -45,6 +46,39 @@ internal static class ResultTable
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// Per phase and engine: the peak resident set within the phase, then at its end the resident set, its anonymous
+    /// and file parts and the managed heap, and the bytes allocated during the phase (MB); bold marks the phase that sets the process's peak.
+    /// </summary>
+    private static void AppendMemoryByPhase(StringBuilder text, IReadOnlyList<EngineReport> ran)
+    {
+        if (ran.All(r => r.Memory.Count == 0))
+        {
+            return;
+        }
+
+        text.AppendLine().AppendLine().Append("Working set by phase, MB: peak within the phase / at its end: resident (anonymous + file), managed heap; allocated in the phase")
+            .AppendLine(ran.All(r => r.PhasePeaksReset) ? "" : " (where the peak could not be reset per phase, a peak is the peak so far)").AppendLine();
+        text.Append("| Phase | ").AppendJoin(" | ", ran.Select(r => r.Engine)).AppendLine(" |");
+        text.Append("|---|").Append(string.Concat(Enumerable.Repeat("---:|", ran.Count))).AppendLine();
+        foreach (var phase in MemoryPhases.All)
+        {
+            text.Append("| ").Append(phase).Append(" | ").AppendJoin(" | ", ran.Select(r => MemoryCell(r, phase))).AppendLine(" |");
+        }
+    }
+
+    private static string MemoryCell(EngineReport report, string phase)
+    {
+        if (report.Memory.FirstOrDefault(p => p.Phase == phase) is not { } m)
+        {
+            return "n/a";
+        }
+
+        static string Mb(long bytes) => (bytes / Units.Megabyte).ToString("F1", CultureInfo.InvariantCulture);
+        var star = report.PeakPhase == phase ? "**" : "";
+        return $"{star}{Mb(m.PeakBytes)}{star} / {Mb(m.EndBytes)} ({Mb(m.EndAnonymousBytes)} + {Mb(m.EndFileBytes)}), {Mb(m.ManagedBytes)}; {Mb(m.AllocatedBytes)}";
     }
 
     private static string RatioCell(Metric metric, EngineReport? stateLog, IReadOnlyList<EngineReport> peers)

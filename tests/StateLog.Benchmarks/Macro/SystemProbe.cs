@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -40,6 +41,46 @@ internal static class SystemProbe
     {
         using var self = Process.GetCurrentProcess();
         return self.WorkingSet64;
+    }
+
+    /// <summary>
+    /// The peak and current resident set and its anonymous and file parts (/proc/self/status: VmHWM, VmRSS, RssAnon,
+    /// RssFile); where that file is missing, the peak and current figures of <see cref="Process"/> and no split.
+    /// </summary>
+    public static (long Peak, long Resident, long Anonymous, long File) Memory()
+    {
+        const string path = "/proc/self/status";
+        if (!File.Exists(path))
+        {
+            return (PeakWorkingSet(), WorkingSet(), 0, 0);
+        }
+
+        var kilobytes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in File.ReadLines(path))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0 && line.EndsWith(" kB", StringComparison.Ordinal))
+            {
+                kilobytes[line[..colon]] = long.Parse(line.AsSpan(colon + 1, line.Length - colon - 4).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        long Bytes(string name) => kilobytes.GetValueOrDefault(name) * 1024;
+        return (Bytes("VmHWM"), Bytes("VmRSS"), Bytes("RssAnon"), Bytes("RssFile"));
+    }
+
+    /// <summary>Resets VmHWM to the current resident set (writes 5 to /proc/self/clear_refs); false where Linux does not allow it.</summary>
+    public static bool TryResetPeakWorkingSet()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Writes every dirty page to disk, so one phase's write-back does not run into the next phase's timing.</summary>

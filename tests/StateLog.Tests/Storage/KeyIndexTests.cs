@@ -57,6 +57,30 @@ public sealed class KeyIndexTests
     }
 
     [Fact]
+    public void EnsureCapacity_KeepsEveryEntry_AndLaterSetsFitWithoutGrowing()
+    {
+        var index = new KeyIndex();
+        for (var i = 0; i < Hashes.Length / 2; i++)
+        {
+            index.Set(Hashes[i], new KeyLocation(i, i * 10, 10, (uint)i));
+        }
+
+        index.EnsureCapacity(10_000);
+        index.EnsureCapacity(5); // smaller than what it holds: a no-op
+        for (var i = Hashes.Length / 2; i < Hashes.Length; i++)
+        {
+            index.Set(Hashes[i], new KeyLocation(i, i * 10, 10, (uint)i));
+        }
+
+        Assert.Equal(Hashes.Length, index.Count);
+        for (var i = 0; i < Hashes.Length; i++)
+        {
+            Assert.True(index.TryGet(Hashes[i], out var location));
+            Assert.Equal(i, location.Offset);
+        }
+    }
+
+    [Fact]
     public void Clear_EmptiesEverything_AndTheIndexStaysUsable()
     {
         var index = new KeyIndex();
