@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.IO;
 using System.Threading;
 using StateLog.Storage.IO;
 
@@ -19,6 +20,8 @@ internal sealed class LogSegment
     private int _bytesSinceIndexEntry;
     private int _references = 1;
     private Action? _afterLastRelease;
+    private SegmentMapping? _mapping;
+    private bool _unmappable;
 
     private LogSegment(IStorage storage, string directory, long baseOffset, IStorageFile log, int indexIntervalBytes)
     {
@@ -157,6 +160,18 @@ internal sealed class LogSegment
 
     public int Read(long position, Span<byte> buffer) => _log.Read(position, buffer);
 
+    /// <summary>
+    /// Reads <paramref name="buffer"/>'s length of bytes at <paramref name="position"/> of a <b>sealed</b> segment the
+    /// caller holds a reference to, from a memory map made on first use; one <c>pread</c> when the segment cannot be
+    /// mapped. Returns the bytes read. Only for bytes a key-index location points at (<see cref="SegmentMapping"/>
+    /// says why those are safe to read through a map).
+    /// </summary>
+    public int ReadSealed(long position, Span<byte> buffer)
+    {
+        var mapping = Volatile.Read(ref _mapping) ?? MapOnce();
+        return mapping is not null && mapping.TryRead(position, buffer) ? buffer.Length : _log.Read(position, buffer);
+    }
+
     public IStorageFile File => _log;
 
     public void Sync() => _log.Sync();
@@ -206,6 +221,8 @@ internal sealed class LogSegment
     {
         if (Interlocked.Decrement(ref _references) == 0)
         {
+            // No reader holds the segment and none can acquire it any more: nothing reads the map now.
+            Interlocked.Exchange(ref _mapping, null)?.Dispose();
             _log.Dispose();
             _afterLastRelease?.Invoke();
         }
@@ -216,6 +233,34 @@ internal sealed class LogSegment
     {
         _afterLastRelease = afterLastRelease;
         Release();
+    }
+
+    /// <summary>Maps the segment's bytes once (a sealed segment's size no longer changes); null when it cannot be mapped.</summary>
+    private SegmentMapping? MapOnce()
+    {
+        lock (_log)
+        {
+            if (_mapping is null && !_unmappable)
+            {
+                var size = Size;
+                if (size == 0 || !SegmentMapping.CanMap(_log))
+                {
+                    _unmappable = true;
+                    return null;
+                }
+
+                try
+                {
+                    Volatile.Write(ref _mapping, SegmentMapping.Map(_log, size));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    _unmappable = true; // out of address space or map count: reads fall back to pread
+                }
+            }
+
+            return _mapping;
+        }
     }
 
     private void WriteIndex(string path, SegmentIndex index)
