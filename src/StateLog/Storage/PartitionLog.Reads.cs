@@ -15,7 +15,7 @@ internal sealed partial class PartitionLog
     /// <summary>Bytes of batches one <see cref="ReadChunk(long, List{LogRecord})"/> reads before it hands back what it found.</summary>
     private const int ReadChunkBytes = 256 * 1024;
 
-    /// <summary>How many records a scan checks against the key index per hold of its lock (appends wait for it).</summary>
+    /// <summary>How many records a scan judges together (at most one hold of the key index's lock per group: appends wait for it).</summary>
     private const int RecordsPerLock = 256;
 
     /// <summary>Records up to this size are read into a per-thread scratch buffer; larger ones into a pooled one.</summary>
@@ -29,13 +29,24 @@ internal sealed partial class PartitionLog
     /// Reads records at or after <paramref name="fromOffset"/>: at least one batch's worth when any exists. Returns
     /// the offset to continue from (past the batches read, or past a gap), or -1 when the end of the log was reached.
     /// </summary>
-    public long ReadChunk(long fromOffset, List<LogRecord> into) => ReadChunk(fromOffset, into, latestOnly: false);
+    public long ReadChunk(long fromOffset, List<LogRecord> into) => ReadChunk(fromOffset, into, live: null);
 
     /// <summary>
     /// As <see cref="ReadChunk(long, List{LogRecord})"/>, but keeps only the records that are their key's latest and
-    /// not tombstones: what a full scan of latest values returns.
+    /// not tombstones: what a full scan of latest values returns. <paramref name="live"/> (from
+    /// <see cref="TakeLiveOffsets"/> when the scan started) answers for the records it covers, the key index for
+    /// those appended since.
     /// </summary>
-    public long ReadLatestChunk(long fromOffset, List<LogRecord> into) => ReadChunk(fromOffset, into, latestOnly: true);
+    public long ReadLatestChunk(long fromOffset, LiveOffsets live, List<LogRecord> into) => ReadChunk(fromOffset, into, live);
+
+    /// <summary>The offsets of every key's latest live record now, for a full scan (<see cref="ReadLatestChunk"/>).</summary>
+    public LiveOffsets TakeLiveOffsets()
+    {
+        lock (Keys.Gate)
+        {
+            return LiveOffsets.Take(Keys.Locations, Keys.Count, LogStartOffset, LogEndOffset);
+        }
+    }
 
     /// <summary>The latest value of <paramref name="key"/>, or null when it has none or its latest record is a tombstone.</summary>
     public byte[]? GetLatest(ReadOnlySpan<byte> key) =>
@@ -165,7 +176,7 @@ internal sealed partial class PartitionLog
         return latest;
     }
 
-    private long ReadChunk(long fromOffset, List<LogRecord> into, bool latestOnly)
+    private long ReadChunk(long fromOffset, List<LogRecord> into, LiveOffsets? live)
     {
         while (true)
         {
@@ -185,7 +196,7 @@ internal sealed partial class PartitionLog
 
             try
             {
-                var end = ReadFromSegment(segment, next, into, latestOnly);
+                var end = ReadFromSegment(segment, next, into, live);
                 if (end > next)
                 {
                     return end;
@@ -228,13 +239,13 @@ internal sealed partial class PartitionLog
     }
 
     /// <summary>
-    /// Reads a chunk of <paramref name="segment"/> from <paramref name="next"/> on into <paramref name="into"/>. Each
-    /// batch's records are gathered as <see cref="RecordSlice"/>s, checked against the key index in groups under one
-    /// hold of its lock when <paramref name="latestOnly"/> (instead of one lock per record), and copied into shared
-    /// <see cref="RecordArena"/> blocks (instead of two arrays per record).
+    /// Reads a chunk of <paramref name="segment"/> from <paramref name="next"/> on into <paramref name="into"/>: every
+    /// record, or with <paramref name="live"/> only the latest live ones. Each batch's records are gathered as
+    /// <see cref="RecordSlice"/>s, judged in groups (see <see cref="Emit"/>), and copied into shared
+    /// <see cref="RecordArena"/> blocks instead of two arrays per record.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private long ReadFromSegment(LogSegment segment, long next, List<LogRecord> into, bool latestOnly)
+    private long ReadFromSegment(LogSegment segment, long next, List<LogRecord> into, LiveOffsets? live)
     {
         var end = next;
         using var reader = new SegmentReader(segment, next, MaxBatchBytes);
@@ -255,20 +266,20 @@ internal sealed partial class PartitionLog
                 var count = 0;
                 foreach (var record in batch)
                 {
-                    if (record.Offset < next || (latestOnly && record.IsTombstone))
+                    if (record.Offset < next || (live is not null && record.IsTombstone))
                     {
                         continue;
                     }
 
-                    slices[count++] = RecordSlice.Of(bytes, record, latestOnly);
+                    slices[count++] = RecordSlice.Of(bytes, record, hashKey: live is not null && record.Offset >= live.End);
                     if (count == RecordsPerLock)
                     {
-                        Emit(bytes, slices.AsSpan(0, count), latestOnly, ref arena, into);
+                        Emit(bytes, slices.AsSpan(0, count), live, ref arena, into);
                         count = 0;
                     }
                 }
 
-                Emit(bytes, slices.AsSpan(0, count), latestOnly, ref arena, into);
+                Emit(bytes, slices.AsSpan(0, count), live, ref arena, into);
                 end = batch.NextOffset;
                 read += batch.SizeInBytes;
                 if (read >= ReadChunkBytes)
@@ -285,26 +296,44 @@ internal sealed partial class PartitionLog
         return end;
     }
 
-    /// <summary>Adds the records of <paramref name="slices"/> (of the batch <paramref name="batch"/>) that are kept.</summary>
-    private void Emit(ReadOnlySpan<byte> batch, Span<RecordSlice> slices, bool latestOnly, ref RecordArena arena, List<LogRecord> into)
+    /// <summary>
+    /// Adds the records of <paramref name="slices"/> (of the batch <paramref name="batch"/>) that are kept: all of
+    /// them, or with <paramref name="live"/> those it says are latest, and of the records appended since it was
+    /// taken those the key index says are, looked up together under one hold of its lock.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Emit(ReadOnlySpan<byte> batch, Span<RecordSlice> slices, LiveOffsets? live, ref RecordArena arena, List<LogRecord> into)
     {
         if (slices.IsEmpty)
         {
             return;
         }
 
-        var keptBytes = 0;
-        if (latestOnly)
+        if (live is not null)
         {
-            lock (Keys.Gate)
+            var appended = false;
+            foreach (ref var slice in slices)
             {
-                foreach (ref var slice in slices)
+                appended |= slice.Offset >= live.End;
+                slice.Kept = slice.Offset < live.End && live.Contains(slice.Offset);
+            }
+
+            if (appended)
+            {
+                lock (Keys.Gate)
                 {
-                    slice.Kept = Keys.TryGet(slice.Hash, out var location) && location.Offset == slice.Offset;
+                    foreach (ref var slice in slices)
+                    {
+                        if (slice.Offset >= live.End)
+                        {
+                            slice.Kept = Keys.TryGet(slice.Hash, out var location) && location.Offset == slice.Offset;
+                        }
+                    }
                 }
             }
         }
 
+        var keptBytes = 0;
         foreach (ref readonly var slice in slices)
         {
             keptBytes += slice.Kept ? slice.KeyLength + Math.Max(slice.ValueLength, 0) : 0;
