@@ -160,6 +160,9 @@ internal sealed class LogSegment
 
     public int Read(long position, Span<byte> buffer) => _log.Read(position, buffer);
 
+    /// <summary>Whether point reads are served from a memory map of this segment now.</summary>
+    public bool IsMapped => Volatile.Read(ref _mapping) is not null;
+
     /// <summary>
     /// Reads <paramref name="buffer"/>'s length of bytes at <paramref name="position"/> of a <b>sealed</b> segment the
     /// caller holds a reference to, from a memory map made on first use; one <c>pread</c> when the segment cannot be
