@@ -77,21 +77,35 @@ internal sealed partial class PartitionLog
 
             var index = FindSegment(segments, location.Offset);
             var segment = segments[index];
-            if (!segment.TryAcquire())
-            {
-                continue; // swapped out by the cleaner a moment ago: look again
-            }
-
+            var isSealed = index < segments.Length - 1; // the last segment takes appends
             var buffer = TakeBuffer(location.Size);
             try
             {
                 var bytes = buffer.AsSpan(0, location.Size);
 
-                // The last segment takes appends; the others are sealed and served from a memory map.
-                var count = index < segments.Length - 1 ? segment.ReadSealed(location.Position, bytes) : segment.Read(location.Position, bytes);
-                if (count != location.Size)
+                // A sealed segment already mapped is read without taking a reference to it: the map's own handle count
+                // keeps the bytes mapped while they are copied, and a map closed meanwhile refuses the read.
+                if (!isSealed || !segment.TryReadMapped(location.Position, bytes))
                 {
-                    throw new CorruptLogException(segment.LogPath, location.Position, $"the record at offset {location.Offset} ends past the end of the file");
+                    if (!segment.TryAcquire())
+                    {
+                        continue; // swapped out by the cleaner a moment ago: look again
+                    }
+
+                    int count;
+                    try
+                    {
+                        count = isSealed ? segment.ReadSealed(location.Position, bytes) : segment.Read(location.Position, bytes);
+                    }
+                    finally
+                    {
+                        segment.Release();
+                    }
+
+                    if (count != location.Size)
+                    {
+                        throw new CorruptLogException(segment.LogPath, location.Position, $"the record at offset {location.Offset} ends past the end of the file");
+                    }
                 }
 
                 if (Crc32C.Compute(bytes) != location.Checksum)
@@ -124,7 +138,6 @@ internal sealed partial class PartitionLog
             finally
             {
                 GiveBack(buffer);
-                segment.Release();
             }
 
             // Two keys share a 128-bit hash: find the key's latest record the slow way.

@@ -160,6 +160,12 @@ internal sealed class LogSegment
 
     public int Read(long position, Span<byte> buffer) => _log.Read(position, buffer);
 
+    /// <summary>
+    /// Reads from this sealed segment's memory map, if it has one, without the caller holding a reference: the map's
+    /// handle count keeps it mapped during the copy. False when there is no map (yet), or it was closed meanwhile.
+    /// </summary>
+    public bool TryReadMapped(long position, Span<byte> buffer) => Volatile.Read(ref _mapping) is { } mapping && mapping.TryRead(position, buffer);
+
     /// <summary>Whether point reads are served from a memory map of this segment now.</summary>
     public bool IsMapped => Volatile.Read(ref _mapping) is not null;
 

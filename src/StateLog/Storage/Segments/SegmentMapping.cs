@@ -59,7 +59,11 @@ internal sealed class SegmentMapping : IDisposable
         }
     }
 
-    /// <summary>Copies the mapped bytes at <paramref name="position"/> into <paramref name="destination"/>; false if they are not all mapped.</summary>
+    /// <summary>
+    /// Copies the mapped bytes at <paramref name="position"/> into <paramref name="destination"/>; false if they are not
+    /// all mapped, or the map was closed (its segment retired) before the copy began. The view's handle is counted
+    /// for the length of the copy, so closing the map never unmaps bytes being copied.
+    /// </summary>
     public bool TryRead(long position, Span<byte> destination)
     {
         if (position < 0 || position + destination.Length > Length)
@@ -67,8 +71,15 @@ internal sealed class SegmentMapping : IDisposable
             return false;
         }
 
-        _view.SafeMemoryMappedViewHandle.ReadSpan((ulong)position, destination);
-        return true;
+        try
+        {
+            _view.SafeMemoryMappedViewHandle.ReadSpan((ulong)position, destination);
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
     }
 
     public void Dispose()
