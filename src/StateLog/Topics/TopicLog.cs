@@ -73,7 +73,7 @@ public sealed class TopicLog
     }
 
     /// <summary>The latest record of every live key.</summary>
-    public IAsyncEnumerable<LogRecord> GetAllAsync(CancellationToken cancellationToken = default) => ReadLatestAsync(cancellationToken);
+    public IAsyncEnumerable<LogRecord> GetAllAsync(CancellationToken cancellationToken = default) => new LatestRecordScan(_partitions, cancellationToken);
 
     /// <summary>Returns when every write acknowledged so far is fsynced.</summary>
     public ValueTask FlushAsync(CancellationToken cancellationToken = default)
@@ -108,31 +108,6 @@ public sealed class TopicLog
 
     /// <summary>The partition of <paramref name="key"/>; with one partition, without hashing the key.</summary>
     private PartitionLog PartitionOf(ReadOnlySpan<byte> key) => _partitions.Length == 1 ? _partitions[0] : _partitions[PartitionFor(key)];
-
-    /// <summary>
-    /// Each partition's latest records, a chunk at a time. Which records are latest comes from a snapshot of the
-    /// partition's key index taken when its turn starts (records appended since are checked as they are met), so the
-    /// loop neither locks nor hashes per record. Each key appears once with its latest value as of that snapshot; a key
-    /// written during the scan may also appear with its newer value.
-    /// </summary>
-    private async IAsyncEnumerable<LogRecord> ReadLatestAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var records = new List<LogRecord>();
-        foreach (var partition in _partitions)
-        {
-            var live = partition.TakeLiveOffsets();
-            for (var next = 0L; next >= 0;)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                records.Clear();
-                next = partition.ReadLatestChunk(next, live, records);
-                foreach (var record in records)
-                {
-                    yield return record;
-                }
-            }
-        }
-    }
 
     private ValueTask<RecordPosition> AppendAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value, CancellationToken cancellationToken)
     {
