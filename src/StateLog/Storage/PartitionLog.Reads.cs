@@ -19,7 +19,7 @@ internal sealed partial class PartitionLog
     private const int RecordsPerLock = 256;
 
     /// <summary>Records up to this size are read into a per-thread scratch buffer; larger ones into a pooled one.</summary>
-    private const int MaxScratchBytes = 64 * 1024;
+    private const int MaxScratchBytes = 16 * 1024;
 
     /// <summary>The thread's buffer for point reads; taken out while in use, so a nested read gets its own.</summary>
     [ThreadStatic]

@@ -22,15 +22,13 @@ public sealed class MappedReadTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private StateLogOptions Options(bool cleaner = false) => new()
+    private StateLogOptions Options() => new()
     {
         DataDirectory = _dir.Path,
         SegmentBytes = 4096,
         MaxRecordBytes = 1024,
         Durability = Durability.Buffered,
-        EnableCleaner = cleaner,
-        MinCleanableDirtyRatio = 0.01,
-        CleanerBackoff = TimeSpan.FromMilliseconds(10),
+        EnableCleaner = false,
     };
 
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
@@ -121,7 +119,9 @@ public sealed class MappedReadTests : IDisposable
     public async Task GetAsync_ConcurrentWithAppendsRollsAndTheCleaner_NeverReturnsAnOlderOrForeignValue()
     {
         const int Keys = 40;
-        using var engine = StateLogEngine.Open(Options(cleaner: true));
+        // The writer compacts every 20 rounds, so the swaps come while readers read; no background cleaner, so the
+        // segments stay put once it stops.
+        using var engine = StateLogEngine.Open(Options());
         var topic = engine.GetTopic("busy", 1);
         var written = new long[Keys];
         for (var k = 0; k < Keys; k++)
@@ -171,6 +171,12 @@ public sealed class MappedReadTests : IDisposable
         await writer;
         var total = (await Task.WhenAll(readers)).Sum();
         Assert.True(total > 0);
+        topic.PartitionLogs[0].Roll(); // every latest value now in a sealed segment
+        for (var k = 0; k < Keys; k++)
+        {
+            Assert.StartsWith($"key-{k}:{written[k]}:", S(await topic.GetAsync(B($"key-{k}"))), StringComparison.Ordinal);
+        }
+
         Assert.Contains(topic.PartitionLogs[0].Segments, s => s.IsMapped);
     }
 
@@ -269,6 +275,43 @@ public sealed class MappedReadTests : IDisposable
             Assert.Single(list, r => r.Offset < before);
             Assert.All(list.Where(r => r.Offset >= before), r => Assert.Equal("1", r.Value));
         }
+    }
+
+    [Fact]
+    public async Task GetAllAsync_EitherTokenCancelled_StopsTheScan_AndEachEnumerationStartsAfresh()
+    {
+        using var engine = StateLogEngine.Open(Options());
+        var topic = engine.GetTopic("cancel", 2);
+        for (var k = 0; k < 50; k++)
+        {
+            await topic.PutAsync(B($"key-{k}"), B($"{k}"));
+        }
+
+        var scan = topic.GetAllAsync();
+        Assert.Equal(50, await CountAsync(scan));
+        Assert.Equal(50, await CountAsync(scan));
+
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => CountAsync(topic.GetAllAsync(cancelled.Token)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var unused in topic.GetAllAsync().WithCancellation(cancelled.Token))
+            {
+                Assert.Fail("a record after cancellation");
+            }
+        });
+    }
+
+    private static async Task<int> CountAsync(IAsyncEnumerable<LogRecord> records)
+    {
+        var count = 0;
+        await foreach (var unused in records)
+        {
+            count++;
+        }
+
+        return count;
     }
 
     [Fact]
