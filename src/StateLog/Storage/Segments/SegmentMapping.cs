@@ -21,6 +21,8 @@ namespace StateLog.Storage.Segments;
 /// <item>The cleaner never shortens a segment in the list: it writes a new file and swaps it in, and the old
 ///   segment (with its map) lives until its last reader releases it.</item>
 /// </list>
+/// A file cut by another process while the engine holds the data directory's lock is outside that contract (as it is
+/// for every embedded store that maps its files); the record checksum still catches any bytes changed in place.
 /// Windows refuses to rename or delete a mapped file (the cleaner's swap renames old segments while readers may
 /// hold them), so segments are mapped only on Unix.
 /// </remarks>
