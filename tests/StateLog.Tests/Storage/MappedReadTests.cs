@@ -116,6 +116,31 @@ public sealed class MappedReadTests : IDisposable
     }
 
     [Fact]
+    public async Task GetAsync_ASealedSegmentCutShortOnDisk_IsReportedAsCorruption_NotMappedPastItsEnd()
+    {
+        using var engine = StateLogEngine.Open(Options());
+        var topic = engine.GetTopic("cut", 1);
+        for (var i = 0; i < 100; i++)
+        {
+            await topic.PutAsync(B($"key-{i}"), B($"{i}:" + new string('c', 100)));
+        }
+
+        var partition = topic.PartitionLogs[0];
+        var sealedSegment = partition.Segments[0];
+        var path = SegmentFiles.Log(partition.Directory, sealedSegment.BaseOffset);
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete))
+        {
+            file.SetLength(file.Length / 2);
+        }
+
+        // The first read would map the segment: the file is shorter than the segment, so it is read without a map.
+        var last = sealedSegment.NextOffset - 1; // key-i is at offset i: its record is in the half cut away
+        var error = await Assert.ThrowsAsync<CorruptLogException>(async () => await topic.GetAsync(B($"key-{last}")));
+        Assert.Contains("past the end of the file", error.Message, StringComparison.Ordinal);
+        Assert.False(sealedSegment.IsMapped);
+    }
+
+    [Fact]
     public async Task GetAsync_ConcurrentWithAppendsRollsAndTheCleaner_NeverReturnsAnOlderOrForeignValue()
     {
         const int Keys = 40;

@@ -262,9 +262,11 @@ internal sealed class LogSegment
                 {
                     Volatile.Write(ref _mapping, SegmentMapping.Map(_log, size));
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
                 {
-                    _unmappable = true; // out of address space or map count: reads fall back to pread
+                    // Out of address space or map count, or a file shorter than the segment thinks (a damaged
+                    // disk): reads fall back to pread, which reports a short file as corruption.
+                    _unmappable = true;
                 }
             }
 

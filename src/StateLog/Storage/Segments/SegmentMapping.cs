@@ -46,10 +46,11 @@ internal sealed class SegmentMapping : IDisposable
 
     /// <summary>Maps the first <paramref name="length"/> bytes of <paramref name="file"/> (see <see cref="CanMap"/>).</summary>
     /// <exception cref="IOException">The system refused the map (address space, limits).</exception>
+    /// <exception cref="ArgumentException">The file is empty or shorter than <paramref name="length"/>: nothing past its end is ever mapped.</exception>
     public static SegmentMapping Map(IStorageFile file, long length)
     {
         var handle = ((OsFile)file).Handle;
-        var map = MemoryMappedFile.CreateFromFile(handle, mapName: null, length, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
+        var map = MemoryMappedFile.CreateFromFile(handle, mapName: null, capacity: 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
         try
         {
             return new SegmentMapping(map, map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read), length);
