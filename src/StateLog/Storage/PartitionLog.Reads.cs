@@ -2,6 +2,8 @@ using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using StateLog.Storage.Records;
 using StateLog.Storage.Segments;
 
@@ -10,57 +12,53 @@ namespace StateLog.Storage;
 /// <summary>The read side: reads by offset through the sparse index, and latest-value lookups through the key index.</summary>
 internal sealed partial class PartitionLog
 {
-    /// <summary>Bytes of batches one <see cref="ReadChunk"/> reads before it hands back what it found.</summary>
+    /// <summary>Bytes of batches one <see cref="ReadChunk(long, List{LogRecord})"/> reads before it hands back what it found.</summary>
     private const int ReadChunkBytes = 256 * 1024;
+
+    /// <summary>How many records a scan judges together (at most one hold of the key index's lock per group: appends wait for it).</summary>
+    private const int RecordsPerLock = 256;
+
+    /// <summary>Records up to this size are read into a per-thread scratch buffer; larger ones into a pooled one.</summary>
+    private const int MaxScratchBytes = 16 * 1024;
+
+    /// <summary>The thread's buffer for point reads; taken out while in use, so a nested read gets its own.</summary>
+    [ThreadStatic]
+    private static byte[]? t_scratch;
 
     /// <summary>
     /// Reads records at or after <paramref name="fromOffset"/>: at least one batch's worth when any exists. Returns
     /// the offset to continue from (past the batches read, or past a gap), or -1 when the end of the log was reached.
     /// </summary>
-    public long ReadChunk(long fromOffset, List<LogRecord> into)
+    public long ReadChunk(long fromOffset, List<LogRecord> into) => ReadChunk(fromOffset, into, live: null);
+
+    /// <summary>
+    /// As <see cref="ReadChunk(long, List{LogRecord})"/>, but keeps only the records that are their key's latest and
+    /// not tombstones: what a full scan of latest values returns. <paramref name="live"/> (from
+    /// <see cref="TakeLiveOffsets"/> when the scan started) answers for the records it covers, the key index for
+    /// those appended since.
+    /// </summary>
+    public long ReadLatestChunk(long fromOffset, LiveOffsets live, List<LogRecord> into) => ReadChunk(fromOffset, into, live);
+
+    /// <summary>The offsets of every key's latest live record now, for a full scan (<see cref="ReadLatestChunk"/>).</summary>
+    public LiveOffsets TakeLiveOffsets()
     {
-        while (true)
+        lock (Keys.Gate)
         {
-            var segments = Segments;
-            var next = Math.Max(fromOffset, segments[0].BaseOffset);
-            if (next >= LogEndOffset)
-            {
-                return -1;
-            }
-
-            var index = FindSegment(segments, next);
-            var segment = segments[index];
-            if (!segment.TryAcquire())
-            {
-                continue; // swapped out by the cleaner a moment ago: look again
-            }
-
-            try
-            {
-                var end = ReadFromSegment(segment, next, into);
-                if (end > next)
-                {
-                    return end;
-                }
-
-                // Nothing at or after `next` here: the rest of this segment was cleaned away.
-                if (index + 1 < segments.Length)
-                {
-                    fromOffset = segments[index + 1].BaseOffset;
-                    continue;
-                }
-
-                return -1;
-            }
-            finally
-            {
-                segment.Release();
-            }
+            return LiveOffsets.Take(Keys.Locations, Keys.Count, LogStartOffset, LogEndOffset);
         }
     }
 
     /// <summary>The latest value of <paramref name="key"/>, or null when it has none or its latest record is a tombstone.</summary>
-    public byte[]? GetLatest(ReadOnlySpan<byte> key)
+    public byte[]? GetLatest(ReadOnlySpan<byte> key) =>
+        GetLatest(key, 0, static (_, value) => value.ToArray());
+
+    /// <summary>
+    /// Finds the latest value of <paramref name="key"/> and hands it to <paramref name="read"/> while its bytes are
+    /// valid (they are reused after <paramref name="read"/> returns); <see langword="default"/> when the key has no
+    /// value or its latest record is a tombstone.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public TResult? GetLatest<TState, TResult>(ReadOnlySpan<byte> key, TState state, Func<TState, ReadOnlyMemory<byte>, TResult> read)
     {
         var hash = KeyIndex.Hash(key);
         while (true)
@@ -71,25 +69,43 @@ internal sealed partial class PartitionLog
             {
                 if (!Keys.TryGet(hash, out location) || location.IsTombstone)
                 {
-                    return null;
+                    return default;
                 }
 
                 segments = Segments;
             }
 
-            var segment = segments[FindSegment(segments, location.Offset)];
-            if (!segment.TryAcquire())
-            {
-                continue;
-            }
-
-            var buffer = ArrayPool<byte>.Shared.Rent(location.Size);
+            var index = FindSegment(segments, location.Offset);
+            var segment = segments[index];
+            var isSealed = index < segments.Length - 1; // the last segment takes appends
+            var buffer = TakeBuffer(location.Size);
             try
             {
                 var bytes = buffer.AsSpan(0, location.Size);
-                if (segment.Read(location.Position, bytes) != location.Size)
+
+                // A sealed segment already mapped is read without taking a reference to it: the map's own handle count
+                // keeps the bytes mapped while they are copied, and a map closed meanwhile refuses the read.
+                if (!isSealed || !segment.TryReadMapped(location.Position, bytes))
                 {
-                    throw new CorruptLogException(segment.LogPath, location.Position, $"the record at offset {location.Offset} ends past the end of the file");
+                    if (!segment.TryAcquire())
+                    {
+                        continue; // swapped out by the cleaner a moment ago: look again
+                    }
+
+                    int count;
+                    try
+                    {
+                        count = isSealed ? segment.ReadSealed(location.Position, bytes) : segment.Read(location.Position, bytes);
+                    }
+                    finally
+                    {
+                        segment.Release();
+                    }
+
+                    if (count != location.Size)
+                    {
+                        throw new CorruptLogException(segment.LogPath, location.Position, $"the record at offset {location.Offset} ends past the end of the file");
+                    }
                 }
 
                 if (Crc32C.Compute(bytes) != location.Checksum)
@@ -109,17 +125,48 @@ internal sealed partial class PartitionLog
 
                 if (record.Key.SequenceEqual(key))
                 {
-                    return record.IsTombstone ? null : record.Value.ToArray();
+                    if (record.IsTombstone)
+                    {
+                        return default;
+                    }
+
+                    // The value's place in the buffer: Parse checked that it lies inside the record.
+                    bytes.Overlaps(record.Value, out var valueStart);
+                    return read(state, buffer.AsMemory(record.Value.IsEmpty ? 0 : valueStart, record.Value.Length));
                 }
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(buffer);
-                segment.Release();
+                GiveBack(buffer);
             }
 
             // Two keys share a 128-bit hash: find the key's latest record the slow way.
-            return ScanForLatest(key);
+            var latest = ScanForLatest(key);
+            return latest is null ? default : read(state, latest);
+        }
+    }
+
+    private static byte[] TakeBuffer(int size)
+    {
+        if (size > MaxScratchBytes)
+        {
+            return ArrayPool<byte>.Shared.Rent(size);
+        }
+
+        var scratch = t_scratch;
+        t_scratch = null;
+        return scratch is not null && scratch.Length >= size ? scratch : new byte[Math.Max(1024, (int)BitOperations.RoundUpToPowerOf2((uint)size))];
+    }
+
+    private static void GiveBack(byte[] buffer)
+    {
+        if (buffer.Length > MaxScratchBytes)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        else
+        {
+            t_scratch = buffer;
         }
     }
 
@@ -142,6 +189,48 @@ internal sealed partial class PartitionLog
         return latest;
     }
 
+    private long ReadChunk(long fromOffset, List<LogRecord> into, LiveOffsets? live)
+    {
+        while (true)
+        {
+            var segments = Segments;
+            var next = Math.Max(fromOffset, segments[0].BaseOffset);
+            if (next >= LogEndOffset)
+            {
+                return -1;
+            }
+
+            var index = FindSegment(segments, next);
+            var segment = segments[index];
+            if (!segment.TryAcquire())
+            {
+                continue; // swapped out by the cleaner a moment ago: look again
+            }
+
+            try
+            {
+                var end = ReadFromSegment(segment, next, into, live);
+                if (end > next)
+                {
+                    return end;
+                }
+
+                // Nothing at or after `next` here: the rest of this segment was cleaned away.
+                if (index + 1 < segments.Length)
+                {
+                    fromOffset = segments[index + 1].BaseOffset;
+                    continue;
+                }
+
+                return -1;
+            }
+            finally
+            {
+                segment.Release();
+            }
+        }
+    }
+
     /// <summary>The index of the segment that holds <paramref name="offset"/>: the last one whose base offset is at most it.</summary>
     private static int FindSegment(LogSegment[] segments, long offset)
     {
@@ -162,40 +251,119 @@ internal sealed partial class PartitionLog
         return lo;
     }
 
-    private long ReadFromSegment(LogSegment segment, long next, List<LogRecord> into)
+    /// <summary>
+    /// Reads a chunk of <paramref name="segment"/> from <paramref name="next"/> on into <paramref name="into"/>: every
+    /// record, or with <paramref name="live"/> only the latest live ones. Each batch's records are gathered as
+    /// <see cref="RecordSlice"/>s, judged in groups (see <see cref="Emit"/>), and copied into shared
+    /// <see cref="RecordArena"/> blocks instead of two arrays per record.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private long ReadFromSegment(LogSegment segment, long next, List<LogRecord> into, LiveOffsets? live)
     {
         var end = next;
         using var reader = new SegmentReader(segment, next, MaxBatchBytes);
         var read = 0L;
-        while (reader.MoveNext())
+        var arena = default(RecordArena);
+        var slices = ArrayPool<RecordSlice>.Shared.Rent(RecordsPerLock);
+        try
         {
-            var batch = reader.Current;
-            if (batch.LastOffset < next)
+            while (reader.MoveNext())
             {
-                continue; // the sparse index starts before `next`; batches below it do not count against the chunk
-            }
-
-            foreach (var record in batch)
-            {
-                if (record.Offset >= next)
+                var batch = reader.Current;
+                if (batch.LastOffset < next)
                 {
-                    into.Add(new LogRecord(
-                        record.Key.ToArray(),
-                        record.IsTombstone ? (ReadOnlyMemory<byte>?)null : record.Value.ToArray(),
-                        Partition,
-                        record.Offset,
-                        DateTimeOffset.FromUnixTimeMilliseconds(record.Timestamp)));
+                    continue; // the sparse index starts before `next`; batches below it do not count against the chunk
+                }
+
+                var bytes = batch.Bytes;
+                var count = 0;
+                foreach (var record in batch)
+                {
+                    if (record.Offset < next || (live is not null && record.IsTombstone))
+                    {
+                        continue;
+                    }
+
+                    slices[count++] = RecordSlice.Of(bytes, record, hashKey: live is not null && record.Offset >= live.End);
+                    if (count == RecordsPerLock)
+                    {
+                        Emit(bytes, slices.AsSpan(0, count), live, ref arena, into);
+                        count = 0;
+                    }
+                }
+
+                Emit(bytes, slices.AsSpan(0, count), live, ref arena, into);
+                end = batch.NextOffset;
+                read += batch.SizeInBytes;
+                if (read >= ReadChunkBytes)
+                {
+                    break;
                 }
             }
-
-            end = batch.NextOffset;
-            read += batch.SizeInBytes;
-            if (read >= ReadChunkBytes)
-            {
-                break;
-            }
+        }
+        finally
+        {
+            ArrayPool<RecordSlice>.Shared.Return(slices);
         }
 
         return end;
+    }
+
+    /// <summary>
+    /// Adds the records of <paramref name="slices"/> (of the batch <paramref name="batch"/>) that are kept: all of
+    /// them, or with <paramref name="live"/> those it says are latest, and of the records appended since it was
+    /// taken those the key index says are, looked up together under one hold of its lock.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Emit(ReadOnlySpan<byte> batch, Span<RecordSlice> slices, LiveOffsets? live, ref RecordArena arena, List<LogRecord> into)
+    {
+        if (slices.IsEmpty)
+        {
+            return;
+        }
+
+        if (live is not null)
+        {
+            var appended = false;
+            foreach (ref var slice in slices)
+            {
+                appended |= slice.Offset >= live.End;
+                slice.Kept = slice.Offset < live.End && live.Contains(slice.Offset);
+            }
+
+            if (appended)
+            {
+                lock (Keys.Gate)
+                {
+                    foreach (ref var slice in slices)
+                    {
+                        if (slice.Offset >= live.End)
+                        {
+                            slice.Kept = Keys.TryGet(slice.Hash, out var location) && location.Offset == slice.Offset;
+                        }
+                    }
+                }
+            }
+        }
+
+        var keptBytes = 0;
+        foreach (ref readonly var slice in slices)
+        {
+            keptBytes += slice.Kept ? slice.KeyLength + Math.Max(slice.ValueLength, 0) : 0;
+        }
+
+        arena.Reserve(keptBytes);
+        foreach (ref readonly var slice in slices)
+        {
+            if (slice.Kept)
+            {
+                into.Add(new LogRecord(
+                    arena.Copy(batch.Slice(slice.KeyStart, slice.KeyLength)),
+                    slice.ValueLength < 0 ? (ReadOnlyMemory<byte>?)null : arena.Copy(batch.Slice(slice.ValueStart, slice.ValueLength)),
+                    Partition,
+                    slice.Offset,
+                    DateTimeOffset.FromUnixTimeMilliseconds(slice.Timestamp)));
+            }
+        }
     }
 }

@@ -32,15 +32,6 @@ internal sealed partial class PartitionLog
     /// </summary>
     public double DirtyRatio() => CleanableRange.Compute(this, _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds()).Ratio;
 
-    /// <summary>Whether the record at <paramref name="offset"/> is the latest of its key.</summary>
-    public bool IsLatest(ReadOnlySpan<byte> key, long offset)
-    {
-        lock (Keys.Gate)
-        {
-            return Keys.TryGet(KeyIndex.Hash(key), out var location) && location.Offset == offset;
-        }
-    }
-
     public PartitionStats GetStats()
     {
         var segments = Segments;

@@ -86,11 +86,25 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
     /// <inheritdoc/>
     /// <exception cref="RecordSerializationException">The stored value is not a <typeparamref name="T"/>; the offset is -1 because a
     /// latest-value lookup does not report it.</exception>
-    public async ValueTask<T?> GetAsync(TKey key, CancellationToken cancellationToken = default)
+    public ValueTask<T?> GetAsync(TKey key, CancellationToken cancellationToken = default)
     {
-        using var buffer = EncodeKey(key);
-        var bytes = await _log.GetAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-        return bytes is null ? default : DeserializeLatest(bytes, buffer.WrittenMemory);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<T?>(cancellationToken);
+        }
+
+        // Not an async method (nothing here waits), but failures still travel in the task, as they would from one.
+        try
+        {
+            using var buffer = EncodeKey(key);
+
+            // Deserialized straight from the record's bytes: no intermediate array of the value.
+            return ValueTask.FromResult(_log.GetLatest(buffer.WrittenMemory.Span, (Topic: this, Key: buffer.WrittenMemory), static (s, bytes) => s.Topic.DeserializeLatest(bytes, s.Key)));
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException<T?>(e);
+        }
     }
 
     /// <inheritdoc/>
@@ -177,7 +191,7 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
         return _formatter.Deserialize(ref reader, _options);
     }
 
-    private T DeserializeLatest(byte[] bytes, ReadOnlyMemory<byte> key)
+    private T DeserializeLatest(ReadOnlyMemory<byte> bytes, ReadOnlyMemory<byte> key)
     {
         try
         {

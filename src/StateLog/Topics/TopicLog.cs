@@ -87,7 +87,7 @@ public sealed class TopicLog
     public ValueTask<byte[]?> GetAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(_partitions[PartitionFor(key.Span)].GetLatest(key.Span));
+        return ValueTask.FromResult(PartitionOf(key.Span).GetLatest(key.Span));
     }
 
     /// <summary>The records now in the log, in offset order per partition, tombstones included.</summary>
@@ -108,19 +108,7 @@ public sealed class TopicLog
     }
 
     /// <summary>The latest record of every live key.</summary>
-    public async IAsyncEnumerable<LogRecord> GetAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        foreach (var partition in _partitions)
-        {
-            await foreach (var record in ReadPartitionAsync(partition, 0, follow: false, cancellationToken).ConfigureAwait(false))
-            {
-                if (!record.IsTombstone && partition.IsLatest(record.Key.Span, record.Offset))
-                {
-                    yield return record;
-                }
-            }
-        }
-    }
+    public IAsyncEnumerable<LogRecord> GetAllAsync(CancellationToken cancellationToken = default) => new LatestRecordScan(_partitions, cancellationToken);
 
     /// <summary>Returns when every write acknowledged so far is fsynced.</summary>
     public ValueTask FlushAsync(CancellationToken cancellationToken = default)
@@ -144,6 +132,17 @@ public sealed class TopicLog
 
     /// <summary>Offsets, sizes and cleaner state of every partition.</summary>
     public TopicStats GetStats() => new(Name, _partitions.Select(p => p.GetStats()).ToArray());
+
+    /// <summary>
+    /// Hands the latest value of <paramref name="key"/> to <paramref name="read"/> while its bytes are valid, without
+    /// copying it into an array first (typed clients deserialize straight from it); <see langword="default"/> when the
+    /// key has no value.
+    /// </summary>
+    internal TResult? GetLatest<TState, TResult>(ReadOnlySpan<byte> key, TState state, Func<TState, ReadOnlyMemory<byte>, TResult> read) =>
+        PartitionOf(key).GetLatest(key, state, read);
+
+    /// <summary>The partition of <paramref name="key"/>; with one partition, without hashing the key.</summary>
+    private PartitionLog PartitionOf(ReadOnlySpan<byte> key) => _partitions.Length == 1 ? _partitions[0] : _partitions[PartitionFor(key)];
 
     private ValueTask<RecordPosition> AppendAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using Microsoft.Win32.SafeHandles;
 
 namespace StateLog.Storage.IO;
 
@@ -8,14 +9,17 @@ internal sealed class OsFile(string path, FileStream stream) : IStorageFile
 {
     public string Path { get; } = path;
 
-    public long Length => RandomAccess.GetLength(stream.SafeFileHandle);
+    /// <summary>The handle, taken once: each <see cref="FileStream.SafeFileHandle"/> access costs an lseek to sync the stream's position.</summary>
+    public SafeFileHandle Handle { get; } = stream.SafeFileHandle;
+
+    public long Length => RandomAccess.GetLength(Handle);
 
     public int Read(long position, Span<byte> buffer)
     {
         var total = 0;
         while (total < buffer.Length)
         {
-            var n = RandomAccess.Read(stream.SafeFileHandle, buffer[total..], position + total);
+            var n = RandomAccess.Read(Handle, buffer[total..], position + total);
             if (n == 0)
             {
                 break;
@@ -27,11 +31,11 @@ internal sealed class OsFile(string path, FileStream stream) : IStorageFile
         return total;
     }
 
-    public void Write(long position, ReadOnlySpan<byte> data) => RandomAccess.Write(stream.SafeFileHandle, data, position);
+    public void Write(long position, ReadOnlySpan<byte> data) => RandomAccess.Write(Handle, data, position);
 
     public void Sync() => NativeMethods.SyncFile(stream);
 
-    public void SetLength(long length) => RandomAccess.SetLength(stream.SafeFileHandle, length);
+    public void SetLength(long length) => RandomAccess.SetLength(Handle, length);
 
     public void Dispose() => stream.Dispose();
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.IO;
 using System.Threading;
 using StateLog.Storage.IO;
 
@@ -19,6 +20,8 @@ internal sealed class LogSegment
     private int _bytesSinceIndexEntry;
     private int _references = 1;
     private Action? _afterLastRelease;
+    private SegmentMapping? _mapping;
+    private bool _unmappable;
 
     private LogSegment(IStorage storage, string directory, long baseOffset, IStorageFile log, int indexIntervalBytes)
     {
@@ -157,6 +160,27 @@ internal sealed class LogSegment
 
     public int Read(long position, Span<byte> buffer) => _log.Read(position, buffer);
 
+    /// <summary>
+    /// Reads from this sealed segment's memory map, if it has one, without the caller holding a reference: the map's
+    /// handle count keeps it mapped during the copy. False when there is no map (yet), or it was closed meanwhile.
+    /// </summary>
+    public bool TryReadMapped(long position, Span<byte> buffer) => Volatile.Read(ref _mapping) is { } mapping && mapping.TryRead(position, buffer);
+
+    /// <summary>Whether point reads are served from a memory map of this segment now.</summary>
+    public bool IsMapped => Volatile.Read(ref _mapping) is not null;
+
+    /// <summary>
+    /// Reads <paramref name="buffer"/>'s length of bytes at <paramref name="position"/> of a <b>sealed</b> segment the
+    /// caller holds a reference to, from a memory map made on first use; one <c>pread</c> when the segment cannot be
+    /// mapped. Returns the bytes read. Only for bytes a key-index location points at (<see cref="SegmentMapping"/>
+    /// says why those are safe to read through a map).
+    /// </summary>
+    public int ReadSealed(long position, Span<byte> buffer)
+    {
+        var mapping = Volatile.Read(ref _mapping) ?? MapOnce();
+        return mapping is not null && mapping.TryRead(position, buffer) ? buffer.Length : _log.Read(position, buffer);
+    }
+
     public IStorageFile File => _log;
 
     public void Sync() => _log.Sync();
@@ -206,6 +230,8 @@ internal sealed class LogSegment
     {
         if (Interlocked.Decrement(ref _references) == 0)
         {
+            // No reader holds the segment and none can acquire it any more: nothing reads the map now.
+            Interlocked.Exchange(ref _mapping, null)?.Dispose();
             _log.Dispose();
             _afterLastRelease?.Invoke();
         }
@@ -216,6 +242,36 @@ internal sealed class LogSegment
     {
         _afterLastRelease = afterLastRelease;
         Release();
+    }
+
+    /// <summary>Maps the segment's bytes once (a sealed segment's size no longer changes); null when it cannot be mapped.</summary>
+    private SegmentMapping? MapOnce()
+    {
+        lock (_log)
+        {
+            if (_mapping is null && !_unmappable)
+            {
+                var size = Size;
+                if (size == 0 || !SegmentMapping.CanMap(_log))
+                {
+                    _unmappable = true;
+                    return null;
+                }
+
+                try
+                {
+                    Volatile.Write(ref _mapping, SegmentMapping.Map(_log, size));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+                {
+                    // Out of address space or map count, or a file shorter than the segment thinks (a damaged
+                    // disk): reads fall back to pread, which reports a short file as corruption.
+                    _unmappable = true;
+                }
+            }
+
+            return _mapping;
+        }
     }
 
     private void WriteIndex(string path, SegmentIndex index)

@@ -1,0 +1,96 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+
+namespace StateLog.Storage.Segments;
+
+/// <summary>
+/// The offsets of every key's latest live record in <c>[Start, End)</c>, copied from the key index in one pass when a
+/// full scan starts. A scan then tells whether a record is its key's latest by its offset alone, walking this
+/// snapshot in offset order, instead of hashing its key and probing the key index once per record: that probe
+/// lands on a random cache line of a multi-megabyte table and was most of a scan's CPU. Records at or after
+/// <see cref="End"/> were appended after the snapshot and are checked against the key index as before.
+/// </summary>
+/// <remarks>
+/// Held as a bitmap over the offset range when that costs at most 8 bytes per key (one bit per offset), otherwise as a
+/// sorted array of offsets (8 bytes per key), so the snapshot never outgrows the key index it copies.
+/// </remarks>
+internal sealed class LiveOffsets
+{
+    private readonly BitArray? _bits;
+    private readonly long[]? _sorted;
+    private int _cursor;
+
+    private LiveOffsets(long start, long end, BitArray? bits, long[]? sorted)
+    {
+        Start = start;
+        End = end;
+        _bits = bits;
+        _sorted = sorted;
+    }
+
+    /// <summary>The first offset the snapshot covers.</summary>
+    public long Start { get; }
+
+    /// <summary>One past the last offset the snapshot covers: the log end when it was taken.</summary>
+    public long End { get; }
+
+    /// <summary>
+    /// Copies the offsets of the live (non-tombstone) latest records among <paramref name="locations"/> in
+    /// <c>[start, end)</c>; the caller holds the key index's lock, so they are one consistent state.
+    /// </summary>
+    public static LiveOffsets Take(IEnumerable<KeyLocation> locations, int count, long start, long end)
+    {
+        if (end - start <= Math.Min(64L * Math.Max(count, 1024), int.MaxValue))
+        {
+            var bits = new BitArray(checked((int)(end - start)));
+            foreach (var location in locations)
+            {
+                if (!location.IsTombstone && location.Offset >= start && location.Offset < end)
+                {
+                    bits[(int)(location.Offset - start)] = true;
+                }
+            }
+
+            return new LiveOffsets(start, end, bits, null);
+        }
+
+        var sorted = new List<long>(count);
+        foreach (var location in locations)
+        {
+            if (!location.IsTombstone && location.Offset >= start && location.Offset < end)
+            {
+                sorted.Add(location.Offset);
+            }
+        }
+
+        var offsets = sorted.ToArray();
+        Array.Sort(offsets);
+        return new LiveOffsets(start, end, null, offsets);
+    }
+
+    /// <summary>Whether <paramref name="offset"/> (in <c>[Start, End)</c>) held its key's latest live record when the snapshot was taken.</summary>
+    public bool Contains(long offset)
+    {
+        if (_bits is not null)
+        {
+            return offset >= Start && _bits[(int)(offset - Start)];
+        }
+
+        var sorted = _sorted!;
+
+        // A scan asks in increasing offset order: walk forward from the last answer, searching only if it went back.
+        if (_cursor > 0 && sorted[_cursor - 1] >= offset)
+        {
+            var found = Array.BinarySearch(sorted, offset);
+            _cursor = found >= 0 ? found : ~found;
+        }
+
+        while (_cursor < sorted.Length && sorted[_cursor] < offset)
+        {
+            _cursor++;
+        }
+
+        return _cursor < sorted.Length && sorted[_cursor] == offset;
+    }
+}
