@@ -65,7 +65,7 @@ internal sealed class StateLogByteAdapter : IEngineAdapter
         }
     }
 
-    public async ValueTask<byte[]?> GetAsync(byte[] key) => await Log.GetAsync(key);
+    public ValueTask<byte[]?> GetAsync(byte[] key) => Log.GetAsync(key);
 
     public async ValueTask DisposeAsync()
     {
