@@ -20,11 +20,16 @@ internal sealed partial class Cleaner : IDisposable
 {
     private readonly Throttler _throttler;
     private readonly int _maxMapEntries;
+    private readonly bool _keyIndexPasses;
 
-    public Cleaner(Throttler throttler, int maxMapEntries = OffsetMap.DefaultMaxEntries)
+    /// <param name="throttler">The I/O throttle.</param>
+    /// <param name="maxMapEntries">The offset map's capacity.</param>
+    /// <param name="keyIndexPasses">Use the key-index pass where it equals Kafka's (tests turn it off to compare).</param>
+    public Cleaner(Throttler throttler, int maxMapEntries = OffsetMap.DefaultMaxEntries, bool keyIndexPasses = true)
     {
         _throttler = throttler;
         _maxMapEntries = maxMapEntries;
+        _keyIndexPasses = keyIndexPasses;
     }
 
     public void Dispose() => _builder.Dispose();
@@ -34,23 +39,45 @@ internal sealed partial class Cleaner : IDisposable
         Clean(log, range.FirstDirtyOffset, range.FirstUncleanableOffset, nowMs, cancellationToken);
 
     /// <summary>Kafka's <c>Clean(d, u)</c>: one pass with the given cleaner point and first uncleanable offset.</summary>
-    public CleanStats Clean(PartitionLog log, long firstDirty, long firstUncleanable, long nowMs, CancellationToken cancellationToken)
-    {
-        var stats = new CleanStats();
-        var map = new OffsetMap(_maxMapEntries);
-        stats.MapFull = BuildOffsetMap(log, map, firstDirty, firstUncleanable, stats, cancellationToken);
-        stats.MapSize = map.Size;
+    public CleanStats Clean(PartitionLog log, long firstDirty, long firstUncleanable, long nowMs, CancellationToken cancellationToken) =>
+        Clean(log, firstDirty, firstUncleanable, TakeLiveRecords(log, firstDirty, firstUncleanable), nowMs, cancellationToken);
 
-        // Nothing indexed (no dirty range): the map still "covers" everything below the cleaner point, so a clean
-        // segment's tombstones past their horizon can go (Kafka would keep them until the log gets dirty again).
-        map.LatestOffset = Math.Max(map.LatestOffset, firstDirty - 1);
-        var endOffset = map.LatestOffset + 1;
+    /// <summary>The key index's snapshot for a pass over <c>[firstDirty, firstUncleanable)</c>, when it equals Kafka's offset map (<see cref="LiveRecords"/>).</summary>
+    public LiveRecords? TakeLiveRecords(PartitionLog log, long firstDirty, long firstUncleanable) =>
+        _keyIndexPasses ? LiveRecords.TryTake(log, firstDirty, firstUncleanable, _maxMapEntries) : null;
+
+    /// <summary>
+    /// One pass: with <paramref name="live"/> (taken for this range), the key-index pass copies just the records it
+    /// lists; without, Kafka's pass indexes the dirty range into an offset map and recopies every record it keeps.
+    /// Both pick, group and swap segments alike and write the same bytes.
+    /// </summary>
+    public CleanStats Clean(PartitionLog log, long firstDirty, long firstUncleanable, LiveRecords? live, long nowMs, CancellationToken cancellationToken)
+    {
+        var stats = new CleanStats { KeyIndexPass = live is not null };
+        OffsetMap? map = null;
+        if (live is null)
+        {
+            map = new OffsetMap(_maxMapEntries);
+            stats.MapFull = BuildOffsetMap(log, map, firstDirty, firstUncleanable, stats, cancellationToken);
+            stats.MapSize = map.Size;
+
+            // Nothing indexed (no dirty range): the map still "covers" everything below the cleaner point, so a clean
+            // segment's tombstones past their horizon can go (Kafka would keep them until the log gets dirty again).
+            map.LatestOffset = Math.Max(map.LatestOffset, firstDirty - 1);
+        }
+        else
+        {
+            stats.MapSize = live.DirtyKeys;
+        }
+
+        // The key-index pass covers the whole range: Kafka's map, never full here, ends one below it.
+        var endOffset = map is null ? firstUncleanable : map.LatestOffset + 1;
         stats.EndOffset = endOffset;
 
         var segments = log.Segments;
         var closed = segments.Length - 1;
         var rewrite = new bool[closed];
-        var liveCounts = LatestRecordsPerSegment(log, segments);
+        var liveCounts = live?.CountsPerSegment(segments) ?? LatestRecordsPerSegment(log, segments);
         for (var i = 0; i < closed && segments[i].BaseOffset < endOffset; i++)
         {
             var dirty = segments[i + 1].BaseOffset > firstDirty;
@@ -67,7 +94,7 @@ internal sealed partial class Cleaner : IDisposable
             foreach (var group in GroupSegments(segments[run.Start..run.End], log.Config.SegmentBytes, afterRun))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                CleanGroup(log, group, map, nowMs, firstUncleanable, stats, cancellationToken);
+                CleanGroup(log, group, map, live, nowMs, firstUncleanable, stats, cancellationToken);
             }
         }
 
@@ -78,7 +105,7 @@ internal sealed partial class Cleaner : IDisposable
     public CleanStats CleanSegments(PartitionLog log, LogSegment[] group, OffsetMap map, long nowMs, long upperBound)
     {
         var stats = new CleanStats();
-        CleanGroup(log, group, map, nowMs, upperBound, stats, CancellationToken.None);
+        CleanGroup(log, group, map, null, nowMs, upperBound, stats, CancellationToken.None);
         return stats;
     }
 
@@ -233,7 +260,9 @@ internal sealed partial class Cleaner : IDisposable
         });
         if (!read)
         {
-            throw new OperationCanceledException("The partition was closed during a cleaning pass.");
+            throw Closed();
         }
     }
+
+    private static OperationCanceledException Closed() => new("The partition was closed during a cleaning pass.");
 }

@@ -100,18 +100,15 @@ internal static class SegmentSwap
         {
             foreach (var move in keyMoves)
             {
-                if (!keys.TryGet(move.Hash, out var now) || now.Offset != move.Location.Offset)
+                if (!move.Removed)
                 {
-                    continue; // a newer record of the key arrived meanwhile
-                }
-
-                if (move.Removed)
-                {
-                    keys.Remove(move.Hash);
-                }
-                else
-                {
+                    // The record keeps its offset: Set moves the entry, or leaves it if a newer record of the key arrived
+                    // meanwhile. (The entry is there: only a pass removes entries, and passes over a partition are serial.)
                     keys.Set(move.Hash, move.Location);
+                }
+                else if (keys.TryGet(move.Hash, out var now) && now.Offset == move.Location.Offset)
+                {
+                    keys.Remove(move.Hash); // unless a newer record of the key arrived meanwhile
                 }
             }
         });
