@@ -44,6 +44,9 @@ internal sealed class LogCleaner : IDisposable
 
     public Throttler Throttler => _throttler;
 
+    /// <summary>Whether passes may run from the key index where that equals Kafka's pass (tests turn it off to compare the two).</summary>
+    public bool KeyIndexPasses { get; set; } = true;
+
     /// <summary>Sets a newly opened partition's cleaner point from the checkpoint file.</summary>
     public void Attach(PartitionLog log) => log.FirstDirtyOffset = _checkpoint.Get(log.Topic, log.Partition);
 
@@ -233,7 +236,7 @@ internal sealed class LogCleaner : IDisposable
         var started = _time.GetTimestamp();
         try
         {
-            using var cleaner = new Cleaner(_throttler);
+            using var cleaner = new Cleaner(_throttler, keyIndexPasses: KeyIndexPasses);
             var (range, live) = log.UnderWriteLock(() =>
             {
                 if (roll)
