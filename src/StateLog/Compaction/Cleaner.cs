@@ -14,7 +14,9 @@ namespace StateLog.Compaction;
 /// them by Kafka's size and offset-span limits, rewrite each group into a <c>.cleaned</c> segment that keeps a record
 /// iff it is the latest of its key (or beyond what the map covers), and swap it in (<see cref="SegmentSwap"/>).
 /// Beyond Kafka, a clean segment that holds nothing removable is left as it is, so a pass costs in proportion to the
-/// dirty data when no clean segment holds a shadowed key.
+/// dirty data when no clean segment holds a shadowed key; and where the key index equals the offset map (no key's
+/// latest record at or beyond the first uncleanable offset, <see cref="LiveRecords"/>), the pass builds no map and
+/// reads only the records it keeps (<c>Cleaner.KeyIndexPass.cs</c>), writing the same bytes.
 /// </summary>
 internal sealed partial class Cleaner : IDisposable
 {
