@@ -93,6 +93,7 @@ internal sealed partial class Cleaner
     /// records (or the whole batch), applies Kafka's record and batch rules, and notes each kept record's new place.
     /// Returns the bytes read.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int CleanBatch(PartitionLog log, LogSegment source, SegmentView view, long position, int size, bool whole, ReadOnlySpan<LiveRecords.Entry> entries, long nowMs, long upperBound, GroupOutput output, CleanStats stats)
     {
         var length = BatchLayout.HeaderSize;

@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using StateLog.Storage;
 using StateLog.Storage.Records;
@@ -131,6 +131,7 @@ internal sealed partial class Cleaner
     /// otherwise the kept records (at <see cref="_keptPositions"/>) rebuilt. Returns the bytes written (empty when
     /// dropped) and where; <see cref="_writtenPositions"/> then holds where each kept record starts in them.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per batch of a pass that runs once per process: no time to tier up
     private ReadOnlySpan<byte> Write(PartitionLog log, RecordBatch batch, int kept, bool keptTombstone, long? firstKeptTimestamp, long nowMs, long upperBound, GroupOutput output, CleanStats stats, out long position)
     {
         _writtenPositions.Clear();
@@ -172,6 +173,7 @@ internal sealed partial class Cleaner
     /// last offset stays the original one. The base timestamp is <paramref name="horizon"/> when there is one (bit 6
     /// set), else the first kept record's.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<byte> Rebuild(RecordBatch batch, long? horizon, long firstKeptTimestamp)
     {
         _builder.Reset(batch.BaseOffset, horizon ?? firstKeptTimestamp);

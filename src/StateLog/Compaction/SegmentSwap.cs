@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using StateLog.Storage;
 using StateLog.Storage.IO;
 using StateLog.Storage.Segments;
@@ -96,7 +97,7 @@ internal static class SegmentSwap
         var current = log.Segments;
         var first = Array.IndexOf(current, old[0]);
         var segments = current[..first].Append(replacement).Concat(current[(first + old.Length)..]).ToArray();
-        log.ReplaceSegments(segments, keys =>
+        log.ReplaceSegments(segments, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (keys) => // once per swap, a move per kept record: no time to tier up
         {
             foreach (var move in keyMoves)
             {
