@@ -36,11 +36,7 @@ internal sealed partial class Cleaner : IDisposable
 
     public void Dispose() => _builder.Dispose();
 
-    /// <summary>Cleans <paramref name="range"/> of <paramref name="log"/> as of <paramref name="nowMs"/>; the caller excludes other passes on the log.</summary>
-    public CleanStats Clean(PartitionLog log, CleanableRange range, long nowMs, CancellationToken cancellationToken) =>
-        Clean(log, range.FirstDirtyOffset, range.FirstUncleanableOffset, nowMs, cancellationToken);
-
-    /// <summary>Kafka's <c>Clean(d, u)</c>: one pass with the given cleaner point and first uncleanable offset.</summary>
+    /// <summary>Kafka's <c>Clean(d, u)</c>: one pass with the given cleaner point and first uncleanable offset; the caller excludes other passes on the log.</summary>
     public CleanStats Clean(PartitionLog log, long firstDirty, long firstUncleanable, long nowMs, CancellationToken cancellationToken) =>
         Clean(log, firstDirty, firstUncleanable, TakeLiveRecords(log, firstDirty, firstUncleanable), nowMs, cancellationToken);
 
