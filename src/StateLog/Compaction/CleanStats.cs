@@ -36,7 +36,10 @@ internal sealed class CleanStats
 
     public bool MapFull { get; set; }
 
+    /// <summary>The pass copied the records the key index lists instead of building an offset map (<see cref="LiveRecords"/>).</summary>
+    public bool KeyIndexPass { get; set; }
+
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"cleaned up to offset {EndOffset}: {RecordsRead} -> {RecordsWritten} records, {BytesRead} -> {BytesWritten} bytes, {TombstonesRemoved} tombstones removed, {SegmentsRewritten} segments rewritten, {SegmentsSkipped} clean segments untouched, {MapSize} keys indexed{(MapFull ? " (offset map full: partial pass)" : "")}");
+        $"cleaned up to offset {EndOffset}: {RecordsRead} -> {RecordsWritten} records, {BytesRead} -> {BytesWritten} bytes, {TombstonesRemoved} tombstones removed, {SegmentsRewritten} segments rewritten, {SegmentsSkipped} clean segments untouched, {MapSize} keys indexed{(MapFull ? " (offset map full: partial pass)" : "")}{(KeyIndexPass ? " (from the key index)" : "")}");
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using StateLog.Storage;
 using StateLog.Storage.Records;
@@ -14,8 +15,10 @@ internal sealed partial class Cleaner
     private readonly List<bool> _keep = new();
     private readonly List<UInt128> _hashes = new();
     private readonly List<int> _keptPositions = new();
+    private readonly List<int> _writtenPositions = new();
 
-    private void CleanGroup(PartitionLog log, LogSegment[] group, OffsetMap map, long nowMs, long upperBound, CleanStats stats, CancellationToken cancellationToken)
+    /// <summary>Rewrites <paramref name="group"/> keeping what <paramref name="map"/> (Kafka's pass) or <paramref name="live"/> (the key-index pass) retains, and swaps it in.</summary>
+    private void CleanGroup(PartitionLog log, LogSegment[] group, OffsetMap? map, LiveRecords? live, long nowMs, long upperBound, CleanStats stats, CancellationToken cancellationToken)
     {
         var storage = log.Options.Storage;
         var baseOffset = group[0].BaseOffset;
@@ -25,13 +28,20 @@ internal sealed partial class Cleaner
         try
         {
             var last = default(LastBatch);
+            Cursor = live?.FirstAtOrAfter(baseOffset) ?? 0;
             foreach (var source in group)
             {
                 stats.BytesRead += source.Size;
+                if (live is not null)
+                {
+                    CleanSegment(log, source, live, nowMs, upperBound, output, stats, ref last, cancellationToken);
+                    continue;
+                }
+
                 ForEachBatch(source, source.BaseOffset, log.MaxBatchBytes, cancellationToken, batch =>
                 {
                     last = new LastBatch(batch.BaseOffset, batch.LastOffset, batch.MaxTimestamp, true);
-                    CleanBatch(log, batch, map, nowMs, upperBound, output, stats);
+                    CleanBatch(log, batch, map!, nowMs, upperBound, output, stats);
                     return true;
                 });
             }
@@ -60,7 +70,7 @@ internal sealed partial class Cleaner
         SegmentSwap.Swap(log, group, cleaned, output.Summary.Build(), output.KeyMoves);
     }
 
-    /// <summary>Applies Kafka's batch and record retention rules to one batch and appends what survives to the output.</summary>
+    /// <summary>Kafka's pass over one batch: every record's key looked up in the offset map, then the batch rules applied.</summary>
     private void CleanBatch(PartitionLog log, RecordBatch batch, OffsetMap map, long nowMs, long upperBound, GroupOutput output, CleanStats stats)
     {
         stats.RecordsRead += batch.RecordsCount;
@@ -107,18 +117,37 @@ internal sealed partial class Cleaner
             }
         }
 
+        NoteRemovals(log, batch, expiredTombstone, output);
+        var written = Write(log, batch, kept, keptTombstone, firstKeptTimestamp, nowMs, upperBound, output, stats, out var position);
+        if (!written.IsEmpty)
+        {
+            RecordOutput(log, new RecordBatch(written), position, output);
+        }
+    }
+
+    /// <summary>
+    /// Writes what a batch keeps by Kafka's batch rules: a batch kept whole that needs no new horizon byte for byte;
+    /// a batch with nothing kept dropped, unless it is the last before the uncleanable region (then an empty header);
+    /// otherwise the kept records (at <see cref="_keptPositions"/>) rebuilt. Returns the bytes written (empty when
+    /// dropped) and where; <see cref="_writtenPositions"/> then holds where each kept record starts in them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per batch of a pass that runs once per process: no time to tier up
+    private ReadOnlySpan<byte> Write(PartitionLog log, RecordBatch batch, int kept, bool keptTombstone, long? firstKeptTimestamp, long nowMs, long upperBound, GroupOutput output, CleanStats stats, out long position)
+    {
+        _writtenPositions.Clear();
         var needsHorizon = keptTombstone && !batch.HasDeleteHorizon;
         ReadOnlySpan<byte> written;
         if (kept > 0 && kept == batch.RecordsCount && !needsHorizon)
         {
             written = batch.Bytes;
+            _writtenPositions.AddRange(_keptPositions);
         }
         else if (kept == 0)
         {
             if (batch.NextOffset != upperBound)
             {
-                NoteRemovals(log, batch, expiredTombstone, output);
-                return;
+                position = -1;
+                return default;
             }
 
             // The last batch before the uncleanable region stays, empty, so the log's next offset survives.
@@ -132,12 +161,11 @@ internal sealed partial class Cleaner
             written = Rebuild(batch, stamp, firstKeptTimestamp!.Value);
         }
 
-        var position = (int)output.Segment.Size;
+        position = output.Segment.Size;
         output.Segment.Append(written, batch.LastOffset, new RecordBatch(written).MaxTimestamp);
         stats.RecordsWritten += kept;
         _throttler.MaybeThrottle(written.Length, CancellationToken.None);
-        RecordOutput(log, new RecordBatch(written), position, output);
-        NoteRemovals(log, batch, expiredTombstone, output);
+        return written;
     }
 
     /// <summary>
@@ -145,13 +173,14 @@ internal sealed partial class Cleaner
     /// last offset stays the original one. The base timestamp is <paramref name="horizon"/> when there is one (bit 6
     /// set), else the first kept record's.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ReadOnlySpan<byte> Rebuild(RecordBatch batch, long? horizon, long firstKeptTimestamp)
     {
         _builder.Reset(batch.BaseOffset, horizon ?? firstKeptTimestamp);
         foreach (var position in _keptPositions)
         {
             var record = Record.Parse(batch.Bytes, position, batch.BaseOffset, batch.BaseTimestamp);
-            _builder.Append(record.Offset, record.Timestamp, record.Key, record.Value, record.IsTombstone, record.RawHeaders, record.HeaderCount);
+            _writtenPositions.Add(_builder.Append(record.Offset, record.Timestamp, record.Key, record.Value, record.IsTombstone, record.RawHeaders, record.HeaderCount));
         }
 
         var attributes = (short)((batch.Attributes & ~BatchLayout.DeleteHorizonFlag) | (horizon is null ? 0 : BatchLayout.DeleteHorizonFlag));
@@ -160,7 +189,7 @@ internal sealed partial class Cleaner
     }
 
     /// <summary>Counts the written records and notes where each key-index entry that points at one of them moves.</summary>
-    private static void RecordOutput(PartitionLog log, RecordBatch written, int batchPosition, GroupOutput output)
+    private static void RecordOutput(PartitionLog log, RecordBatch written, long batchPosition, GroupOutput output)
     {
         lock (log.Keys.Gate)
         {

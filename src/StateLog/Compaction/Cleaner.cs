@@ -14,43 +14,68 @@ namespace StateLog.Compaction;
 /// them by Kafka's size and offset-span limits, rewrite each group into a <c>.cleaned</c> segment that keeps a record
 /// iff it is the latest of its key (or beyond what the map covers), and swap it in (<see cref="SegmentSwap"/>).
 /// Beyond Kafka, a clean segment that holds nothing removable is left as it is, so a pass costs in proportion to the
-/// dirty data when no clean segment holds a shadowed key.
+/// dirty data when no clean segment holds a shadowed key; and where the key index equals the offset map (no key's
+/// latest record at or beyond the first uncleanable offset, <see cref="LiveRecords"/>), the pass builds no map and
+/// reads only the records it keeps (<c>Cleaner.KeyIndexPass.cs</c>), writing the same bytes.
 /// </summary>
 internal sealed partial class Cleaner : IDisposable
 {
     private readonly Throttler _throttler;
     private readonly int _maxMapEntries;
+    private readonly bool _keyIndexPasses;
 
-    public Cleaner(Throttler throttler, int maxMapEntries = OffsetMap.DefaultMaxEntries)
+    /// <param name="throttler">The I/O throttle.</param>
+    /// <param name="maxMapEntries">The offset map's capacity.</param>
+    /// <param name="keyIndexPasses">Use the key-index pass where it equals Kafka's (tests turn it off to compare).</param>
+    public Cleaner(Throttler throttler, int maxMapEntries = OffsetMap.DefaultMaxEntries, bool keyIndexPasses = true)
     {
         _throttler = throttler;
         _maxMapEntries = maxMapEntries;
+        _keyIndexPasses = keyIndexPasses;
     }
 
     public void Dispose() => _builder.Dispose();
 
-    /// <summary>Cleans <paramref name="range"/> of <paramref name="log"/> as of <paramref name="nowMs"/>; the caller excludes other passes on the log.</summary>
-    public CleanStats Clean(PartitionLog log, CleanableRange range, long nowMs, CancellationToken cancellationToken) =>
-        Clean(log, range.FirstDirtyOffset, range.FirstUncleanableOffset, nowMs, cancellationToken);
+    /// <summary>Kafka's <c>Clean(d, u)</c>: one pass with the given cleaner point and first uncleanable offset; the caller excludes other passes on the log.</summary>
+    public CleanStats Clean(PartitionLog log, long firstDirty, long firstUncleanable, long nowMs, CancellationToken cancellationToken) =>
+        Clean(log, firstDirty, firstUncleanable, TakeLiveRecords(log, firstDirty, firstUncleanable), nowMs, cancellationToken);
 
-    /// <summary>Kafka's <c>Clean(d, u)</c>: one pass with the given cleaner point and first uncleanable offset.</summary>
-    public CleanStats Clean(PartitionLog log, long firstDirty, long firstUncleanable, long nowMs, CancellationToken cancellationToken)
+    /// <summary>The key index's snapshot for a pass over <c>[firstDirty, firstUncleanable)</c>, when it equals Kafka's offset map (<see cref="LiveRecords"/>).</summary>
+    public LiveRecords? TakeLiveRecords(PartitionLog log, long firstDirty, long firstUncleanable) =>
+        _keyIndexPasses ? LiveRecords.TryTake(log, firstDirty, firstUncleanable, _maxMapEntries) : null;
+
+    /// <summary>
+    /// One pass: with <paramref name="live"/> (taken for this range), the key-index pass copies just the records it
+    /// lists; without, Kafka's pass indexes the dirty range into an offset map and recopies every record it keeps.
+    /// Both pick, group and swap segments alike and write the same bytes.
+    /// </summary>
+    public CleanStats Clean(PartitionLog log, long firstDirty, long firstUncleanable, LiveRecords? live, long nowMs, CancellationToken cancellationToken)
     {
-        var stats = new CleanStats();
-        var map = new OffsetMap(_maxMapEntries);
-        stats.MapFull = BuildOffsetMap(log, map, firstDirty, firstUncleanable, stats, cancellationToken);
-        stats.MapSize = map.Size;
+        var stats = new CleanStats { KeyIndexPass = live is not null };
+        OffsetMap? map = null;
+        if (live is null)
+        {
+            map = new OffsetMap(_maxMapEntries);
+            stats.MapFull = BuildOffsetMap(log, map, firstDirty, firstUncleanable, stats, cancellationToken);
+            stats.MapSize = map.Size;
 
-        // Nothing indexed (no dirty range): the map still "covers" everything below the cleaner point, so a clean
-        // segment's tombstones past their horizon can go (Kafka would keep them until the log gets dirty again).
-        map.LatestOffset = Math.Max(map.LatestOffset, firstDirty - 1);
-        var endOffset = map.LatestOffset + 1;
+            // Nothing indexed (no dirty range): the map still "covers" everything below the cleaner point, so a clean
+            // segment's tombstones past their horizon can go (Kafka would keep them until the log gets dirty again).
+            map.LatestOffset = Math.Max(map.LatestOffset, firstDirty - 1);
+        }
+        else
+        {
+            stats.MapSize = live.DirtyKeys;
+        }
+
+        // The key-index pass covers the whole range: Kafka's map, never full here, ends one below it.
+        var endOffset = map is null ? firstUncleanable : map.LatestOffset + 1;
         stats.EndOffset = endOffset;
 
         var segments = log.Segments;
         var closed = segments.Length - 1;
         var rewrite = new bool[closed];
-        var liveCounts = LatestRecordsPerSegment(log, segments);
+        var liveCounts = live?.CountsPerSegment(segments) ?? LatestRecordsPerSegment(log, segments);
         for (var i = 0; i < closed && segments[i].BaseOffset < endOffset; i++)
         {
             var dirty = segments[i + 1].BaseOffset > firstDirty;
@@ -67,7 +92,7 @@ internal sealed partial class Cleaner : IDisposable
             foreach (var group in GroupSegments(segments[run.Start..run.End], log.Config.SegmentBytes, afterRun))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                CleanGroup(log, group, map, nowMs, firstUncleanable, stats, cancellationToken);
+                CleanGroup(log, group, map, live, nowMs, firstUncleanable, stats, cancellationToken);
             }
         }
 
@@ -78,7 +103,7 @@ internal sealed partial class Cleaner : IDisposable
     public CleanStats CleanSegments(PartitionLog log, LogSegment[] group, OffsetMap map, long nowMs, long upperBound)
     {
         var stats = new CleanStats();
-        CleanGroup(log, group, map, nowMs, upperBound, stats, CancellationToken.None);
+        CleanGroup(log, group, map, null, nowMs, upperBound, stats, CancellationToken.None);
         return stats;
     }
 
@@ -233,7 +258,9 @@ internal sealed partial class Cleaner : IDisposable
         });
         if (!read)
         {
-            throw new OperationCanceledException("The partition was closed during a cleaning pass.");
+            throw Closed();
         }
     }
+
+    private static OperationCanceledException Closed() => new("The partition was closed during a cleaning pass.");
 }

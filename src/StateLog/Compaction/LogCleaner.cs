@@ -44,6 +44,9 @@ internal sealed class LogCleaner : IDisposable
 
     public Throttler Throttler => _throttler;
 
+    /// <summary>Whether passes may run from the key index where that equals Kafka's pass (tests turn it off to compare the two).</summary>
+    public bool KeyIndexPasses { get; set; } = true;
+
     /// <summary>Sets a newly opened partition's cleaner point from the checkpoint file.</summary>
     public void Attach(PartitionLog log) => log.FirstDirtyOffset = _checkpoint.Get(log.Topic, log.Partition);
 
@@ -102,7 +105,7 @@ internal sealed class LogCleaner : IDisposable
 
             try
             {
-                Pass(choice.Log, state, cancellationToken);
+                Pass(choice.Log, state, roll: false, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -142,13 +145,7 @@ internal sealed class LogCleaner : IDisposable
                 await state.Gate.WaitAsync(stop.Token).ConfigureAwait(false);
                 try
                 {
-                    var stats = await Task.Run(
-                        () =>
-                        {
-                            log.Roll();
-                            return Pass(log, state, stop.Token);
-                        },
-                        stop.Token).ConfigureAwait(false);
+                    var stats = await Task.Run(() => Pass(log, state, roll: true, stop.Token), stop.Token).ConfigureAwait(false);
                     result = result.Add(new CompactionResult(stats.RecordsRead, stats.RecordsWritten, stats.BytesRead, stats.BytesWritten, stats.TombstonesRemoved, stats.SegmentsRewritten > 0 ? 1 : 0, TimeSpan.Zero));
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -221,8 +218,14 @@ internal sealed class LogCleaner : IDisposable
         }
     }
 
-    /// <summary>One pass over <paramref name="log"/>; the caller holds its gate. Failures are marked, then rethrown.</summary>
-    private CleanStats Pass(PartitionLog log, PartitionState state, CancellationToken cancellationToken)
+    /// <summary>
+    /// One pass over <paramref name="log"/> (after rolling its active segment, with <paramref name="roll"/>); the
+    /// caller holds its gate. Failures are marked, then rethrown. The roll, the range and the key-index snapshot are
+    /// taken under the partition's write lock together, so no append slips in between: after a roll every key's
+    /// latest record is then below the first uncleanable offset (unless MinCompactionLag holds some segments back)
+    /// and the pass can run from the key index.
+    /// </summary>
+    private CleanStats Pass(PartitionLog log, PartitionState state, bool roll, CancellationToken cancellationToken)
     {
         var now = NowMs;
         if (state.Disabled is { } disabled)
@@ -233,9 +236,18 @@ internal sealed class LogCleaner : IDisposable
         var started = _time.GetTimestamp();
         try
         {
-            var range = Range(log, now);
-            using var cleaner = new Cleaner(_throttler);
-            var stats = cleaner.Clean(log, range, now, cancellationToken);
+            using var cleaner = new Cleaner(_throttler, keyIndexPasses: KeyIndexPasses);
+            var (range, live) = log.UnderWriteLock(() =>
+            {
+                if (roll)
+                {
+                    log.Roll();
+                }
+
+                var range = Range(log, now);
+                return (range, cleaner.TakeLiveRecords(log, range.FirstDirtyOffset, range.FirstUncleanableOffset));
+            });
+            var stats = cleaner.Clean(log, range.FirstDirtyOffset, range.FirstUncleanableOffset, live, now, cancellationToken);
             log.FirstDirtyOffset = Math.Max(range.FirstDirtyOffset, stats.EndOffset);
             _checkpoint.Update(log);
             _options.CrashPoints.Hit("Cleaner.AfterCheckpoint");

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using StateLog.Storage;
 using StateLog.Storage.IO;
 using StateLog.Storage.Segments;
@@ -96,22 +97,19 @@ internal static class SegmentSwap
         var current = log.Segments;
         var first = Array.IndexOf(current, old[0]);
         var segments = current[..first].Append(replacement).Concat(current[(first + old.Length)..]).ToArray();
-        log.ReplaceSegments(segments, keys =>
+        log.ReplaceSegments(segments, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (keys) => // once per swap, a move per kept record: no time to tier up
         {
             foreach (var move in keyMoves)
             {
-                if (!keys.TryGet(move.Hash, out var now) || now.Offset != move.Location.Offset)
+                if (!move.Removed)
                 {
-                    continue; // a newer record of the key arrived meanwhile
-                }
-
-                if (move.Removed)
-                {
-                    keys.Remove(move.Hash);
-                }
-                else
-                {
+                    // The record keeps its offset: Set moves the entry, or leaves it if a newer record of the key arrived
+                    // meanwhile. (The entry is there: only a pass removes entries, and passes over a partition are serial.)
                     keys.Set(move.Hash, move.Location);
+                }
+                else if (keys.TryGet(move.Hash, out var now) && now.Offset == move.Location.Offset)
+                {
+                    keys.Remove(move.Hash); // unless a newer record of the key arrived meanwhile
                 }
             }
         });

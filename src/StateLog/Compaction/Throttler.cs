@@ -29,6 +29,9 @@ internal sealed class Throttler
     /// <summary>Total time slept so far.</summary>
     public TimeSpan Slept { get; private set; }
 
+    /// <summary>Bytes counted so far (only when there is a limit).</summary>
+    public long Counted { get; private set; }
+
     /// <summary>Counts <paramref name="bytes"/> of cleaner I/O and sleeps when the average is above the limit.</summary>
     public void MaybeThrottle(long bytes, CancellationToken cancellationToken)
     {
@@ -41,6 +44,7 @@ internal sealed class Throttler
         lock (_gate)
         {
             _observed += bytes;
+            Counted += bytes;
             var elapsed = _time.GetElapsedTime(_periodStart);
             if (elapsed < CheckInterval && _observed < rate * CheckInterval.TotalSeconds)
             {

@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
+using Xunit;
 using StateLog.Compaction;
 using StateLog.Storage;
 using StateLog.Storage.IO;
@@ -189,6 +190,21 @@ internal sealed class CompactionHarness : IDisposable
         using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
         file.Position = position;
         file.Write(bytes);
+    }
+
+    /// <summary>
+    /// Flips the last value byte of <paramref name="key"/>'s latest record in <paramref name="log"/> (a record a pass
+    /// keeps, so both of its passes read it) and returns the file it is in.
+    /// </summary>
+    public static string CorruptLatestRecord(PartitionLog log, string key)
+    {
+        Assert.True(log.Keys.TryGet(KeyIndex.Hash(B(key).Span), out var location));
+        var segment = log.Segments.Last(s => s.BaseOffset <= location.Offset);
+        var position = location.Position + location.Size - 2; // the record ends with its value, then a one-byte header count
+        var bytes = new byte[1];
+        segment.Read(position, bytes);
+        Overwrite(segment.LogPath, position, [(byte)(bytes[0] ^ 0xFF)]);
+        return segment.LogPath;
     }
 
     /// <summary>Cuts a file the engine has open.</summary>

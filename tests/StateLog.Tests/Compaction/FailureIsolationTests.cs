@@ -25,19 +25,18 @@ public sealed class FailureIsolationTests
 
         var p0 = h.Topic.PartitionLogs[0];
         var p1 = h.Topic.PartitionLogs[1];
-        var corrupt = p0.Segments[1];
-        CompactionHarness.Overwrite(corrupt.LogPath, 30, [0xAB, 0xCD]); // inside the first batch's CRC-covered bytes
+        var corrupt = CompactionHarness.CorruptLatestRecord(p0, k0[3]); // a record both passes read and check
 
         var e = await Assert.ThrowsAsync<CompactionFailedException>(async () => await h.Topic.CompactAsync());
 
         Assert.Equal([0], e.Failures.Keys);
         var cause = Assert.IsType<CorruptLogException>(e.Failures[0]);
-        Assert.Equal(corrupt.LogPath, cause.File);
+        Assert.Equal(corrupt, cause.File);
         Assert.Equal(1, e.Result.PartitionsCleaned);
         Assert.Equal(4, h.Read(1).Count);
         var stats = h.Topic.GetStats().Partitions;
         Assert.StartsWith("failed (attempt 1)", stats[0].LastCleaningOutcome);
-        Assert.Contains(corrupt.LogPath, stats[0].LastCleaningOutcome);
+        Assert.Contains(corrupt, stats[0].LastCleaningOutcome);
         Assert.StartsWith("cleaned up to offset", stats[1].LastCleaningOutcome);
         Assert.False(stats[0].IsFailed); // cleaning failed; the partition still takes writes and reads
 
@@ -85,7 +84,6 @@ public sealed class FailureIsolationTests
             await h.Put(k0, $"v{i}");
         }
 
-        CompactionHarness.Overwrite(p0.Segments[0].LogPath, 30, [0xAB, 0xCD]);
         for (var i = 0; i < 40; i++)
         {
             await h.Put(k1, $"v{i}");
@@ -93,6 +91,7 @@ public sealed class FailureIsolationTests
 
         p0.Roll();
         p1.Roll();
+        CompactionHarness.CorruptLatestRecord(p0, k0);
 
         h.WaitUntil(() => h.Read(1).Count == 1 && p0.LastCleaningOutcome is not null, TimeSpan.FromSeconds(1), "both partitions were tried");
         Assert.StartsWith("failed", p0.LastCleaningOutcome);

@@ -1,0 +1,165 @@
+using System;
+using System.Runtime.CompilerServices;
+using StateLog.Storage;
+using StateLog.Storage.Segments;
+
+namespace StateLog.Compaction;
+
+/// <summary>
+/// The key index's view of a pass's range, when it equals Kafka's offset map: the latest record of every key, sorted
+/// by offset, taken when every key's latest record lies below the first uncleanable offset. Kafka's map holds, for
+/// each key with a record in the dirty range, its latest offset there; with no key's latest record at or beyond the
+/// first uncleanable offset, that is the key index's entry for every key whose entry is at or past the cleaner point.
+/// Keys whose entry is below the cleaner point are absent from Kafka's map, so Kafka keeps all their records in the
+/// clean section; the clean section holds one record per key (every pass leaves it so: a pass keeps, below its end
+/// offset, only the latest record of each key it indexed, and clean records of keys it did not index are already
+/// unique), so that is again exactly the key index's entry. The retained set of a pass is therefore these
+/// locations, less the tombstones whose horizon has passed, and the pass can copy them without reading or hashing
+/// any other record (<see cref="Cleaner"/>'s key-index pass).
+/// </summary>
+internal sealed class LiveRecords
+{
+    private LiveRecords(Entry[] entries, long[] offsets, int dirtyKeys)
+    {
+        Entries = entries;
+        Offsets = offsets;
+        DirtyKeys = dirtyKeys;
+    }
+
+    /// <summary>The latest record of each key, by offset.</summary>
+    public Entry[] Entries { get; }
+
+    /// <summary><see cref="Entries"/>' offsets, for binary searches.</summary>
+    public long[] Offsets { get; }
+
+    /// <summary>Keys whose latest record is at or past the cleaner point: the keys Kafka's offset map would hold.</summary>
+    public int DirtyKeys { get; }
+
+    /// <summary>
+    /// Takes the snapshot under the partition's write lock (so every record below the first uncleanable offset has its
+    /// key-index entry published), or returns null where it would not equal Kafka's map: a key's latest record at or
+    /// beyond <paramref name="firstUncleanable"/>, a first uncleanable offset that is not a segment's base offset (or
+    /// below the cleaner point), or as many dirty keys as the map's capacity (Kafka's pass would stop at a full map).
+    /// </summary>
+    public static LiveRecords? TryTake(PartitionLog log, long firstDirty, long firstUncleanable, int maxMapEntries)
+    {
+        var taken = log.UnderWriteLock(() => Take(log, firstDirty, firstUncleanable, maxMapEntries));
+        if (taken is not var (entries, dirtyKeys))
+        {
+            return null;
+        }
+
+        var offsets = SortByOffset(ref entries);
+        return new LiveRecords(entries, offsets, dirtyKeys);
+    }
+
+    /// <summary>For each segment, how many keys have their latest record in it.</summary>
+    public long[] CountsPerSegment(LogSegment[] segments)
+    {
+        var counts = new long[segments.Length];
+        var next = 0;
+        for (var i = 0; i < segments.Length; i++)
+        {
+            var end = i + 1 < segments.Length ? segments[i + 1].BaseOffset : long.MaxValue;
+            var start = next;
+            while (next < Offsets.Length && Offsets[next] < end)
+            {
+                next++;
+            }
+
+            counts[i] = next - start;
+        }
+
+        return counts;
+    }
+
+    /// <summary>The index of the first entry at or after <paramref name="offset"/>.</summary>
+    public int FirstAtOrAfter(long offset)
+    {
+        var index = Array.BinarySearch(Offsets, offset);
+        return index >= 0 ? index : ~index;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per pass, under the write lock: no time to tier up
+    private static (Entry[] Entries, int DirtyKeys)? Take(PartitionLog log, long firstDirty, long firstUncleanable, int maxMapEntries)
+    {
+        if (firstDirty > firstUncleanable || Array.FindIndex(log.Segments, s => s.BaseOffset == firstUncleanable) < 0)
+        {
+            return null;
+        }
+
+        lock (log.Keys.Gate)
+        {
+            var entries = new Entry[log.Keys.Count];
+            var i = 0;
+            var dirtyKeys = 0;
+            foreach (var (hash, location) in log.Keys.Entries())
+            {
+                if (location.Offset >= firstUncleanable)
+                {
+                    return null;
+                }
+
+                if (location.Offset >= firstDirty && ++dirtyKeys >= maxMapEntries)
+                {
+                    return null;
+                }
+
+                entries[i++] = new Entry(hash, location);
+            }
+
+            return (entries, dirtyKeys);
+        }
+    }
+
+    /// <summary>
+    /// Sorts <paramref name="entries"/> by offset (offsets are distinct) and returns the sorted offsets: a least
+    /// significant digit radix sort, 11 bits a round over the bits the largest offset uses, linear in the keys.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static long[] SortByOffset(ref Entry[] entries)
+    {
+        const int Bits = 11;
+        const int Buckets = 1 << Bits;
+        var n = entries.Length;
+        var keys = new long[n];
+        var maxOffset = 0L;
+        for (var i = 0; i < n; i++)
+        {
+            keys[i] = entries[i].Location.Offset;
+            maxOffset = Math.Max(maxOffset, keys[i]);
+        }
+
+        var spareKeys = new long[n];
+        var spareEntries = new Entry[n];
+        var counts = new int[Buckets];
+        for (var shift = 0; shift < 64 && (maxOffset >> shift) != 0; shift += Bits)
+        {
+            Array.Clear(counts);
+            foreach (var key in keys)
+            {
+                counts[(int)((key >> shift) & (Buckets - 1))]++;
+            }
+
+            for (int b = 0, sum = 0; b < Buckets; b++)
+            {
+                (counts[b], sum) = (sum, sum + counts[b]);
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                var to = counts[(int)((keys[i] >> shift) & (Buckets - 1))]++;
+                spareKeys[to] = keys[i];
+                spareEntries[to] = entries[i];
+            }
+
+            (keys, spareKeys) = (spareKeys, keys);
+            (entries, spareEntries) = (spareEntries, entries);
+        }
+
+        return keys;
+    }
+
+    /// <summary>One key's latest record.</summary>
+    public readonly record struct Entry(UInt128 Hash, KeyLocation Location);
+}
