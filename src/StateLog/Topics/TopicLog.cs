@@ -153,9 +153,7 @@ public sealed class TopicLog
 
         try
         {
-            // One partition needs no hash: murmur2 would only say 0.
-            var partition = _partitions.Length == 1 ? _partitions[0] : _partitions[PartitionFor(key.Span)];
-            return partition.AppendAsync(key, value);
+            return PartitionOf(key.Span).AppendAsync(key, value);
         }
         catch (StateLogException e)
         {
