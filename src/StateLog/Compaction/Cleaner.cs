@@ -42,7 +42,11 @@ internal sealed partial class Cleaner : IDisposable
 
     /// <summary>The key index's snapshot for a pass over <c>[firstDirty, firstUncleanable)</c>, when it equals Kafka's offset map (<see cref="LiveRecords"/>).</summary>
     public LiveRecords? TakeLiveRecords(PartitionLog log, long firstDirty, long firstUncleanable) =>
-        _keyIndexPasses ? LiveRecords.TryTake(log, firstDirty, firstUncleanable, _maxMapEntries) : null;
+        log.UnderWriteLock(() => CopyLiveRecords(log, firstDirty, firstUncleanable)) is { } taken ? LiveRecords.Sort(taken) : null;
+
+    /// <summary>The unsorted copy behind <see cref="TakeLiveRecords"/>, for a caller that already holds the partition's write lock (and sorts it after letting go).</summary>
+    public LiveRecords.Taken? CopyLiveRecords(PartitionLog log, long firstDirty, long firstUncleanable) =>
+        _keyIndexPasses ? LiveRecords.Take(log, firstDirty, firstUncleanable, _maxMapEntries) : null;
 
     /// <summary>
     /// One pass: with <paramref name="live"/> (taken for this range), the key-index pass copies just the records it

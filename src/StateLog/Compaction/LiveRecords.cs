@@ -35,22 +35,12 @@ internal sealed class LiveRecords
     /// <summary>Keys whose latest record is at or past the cleaner point: the keys Kafka's offset map would hold.</summary>
     public int DirtyKeys { get; }
 
-    /// <summary>
-    /// Takes the snapshot under the partition's write lock (so every record below the first uncleanable offset has its
-    /// key-index entry published), or returns null where it would not equal Kafka's map: a key's latest record at or
-    /// beyond <paramref name="firstUncleanable"/>, a first uncleanable offset that is not a segment's base offset (or
-    /// below the cleaner point), or as many dirty keys as the map's capacity (Kafka's pass would stop at a full map).
-    /// </summary>
-    public static LiveRecords? TryTake(PartitionLog log, long firstDirty, long firstUncleanable, int maxMapEntries)
+    /// <summary>Sorts a copy taken by <see cref="Take"/>; outside the partition's write lock, so appends never wait for the sort.</summary>
+    public static LiveRecords Sort(Taken taken)
     {
-        var taken = log.UnderWriteLock(() => Take(log, firstDirty, firstUncleanable, maxMapEntries));
-        if (taken is not var (entries, dirtyKeys))
-        {
-            return null;
-        }
-
+        var entries = taken.Entries;
         var offsets = SortByOffset(ref entries);
-        return new LiveRecords(entries, offsets, dirtyKeys);
+        return new LiveRecords(entries, offsets, taken.DirtyKeys);
     }
 
     /// <summary>For each segment, how many keys have their latest record in it.</summary>
@@ -80,8 +70,15 @@ internal sealed class LiveRecords
         return index >= 0 ? index : ~index;
     }
 
+    /// <summary>
+    /// Copies the key index's entries, unsorted, where they equal Kafka's map; the caller holds the partition's write
+    /// lock (so every record below the first uncleanable offset has its key-index entry published). Null where the
+    /// copy would not equal Kafka's map: a key's latest record at or beyond <paramref name="firstUncleanable"/>, a first
+    /// uncleanable offset that is not a segment's base offset (or below the cleaner point), or as many dirty keys as the
+    /// map's capacity (Kafka's pass would stop at a full map).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per pass, under the write lock: no time to tier up
-    private static (Entry[] Entries, int DirtyKeys)? Take(PartitionLog log, long firstDirty, long firstUncleanable, int maxMapEntries)
+    public static Taken? Take(PartitionLog log, long firstDirty, long firstUncleanable, int maxMapEntries)
     {
         if (firstDirty > firstUncleanable || Array.FindIndex(log.Segments, s => s.BaseOffset == firstUncleanable) < 0)
         {
@@ -108,7 +105,7 @@ internal sealed class LiveRecords
                 entries[i++] = new Entry(hash, location);
             }
 
-            return (entries, dirtyKeys);
+            return new Taken(entries, dirtyKeys);
         }
     }
 
@@ -159,6 +156,9 @@ internal sealed class LiveRecords
 
         return keys;
     }
+
+    /// <summary>The key index's entries as <see cref="Take"/> copied them, before <see cref="Sort"/>.</summary>
+    public readonly record struct Taken(Entry[] Entries, int DirtyKeys);
 
     /// <summary>One key's latest record.</summary>
     public readonly record struct Entry(UInt128 Hash, KeyLocation Location);

@@ -237,7 +237,7 @@ internal sealed class LogCleaner : IDisposable
         try
         {
             using var cleaner = new Cleaner(_throttler, keyIndexPasses: KeyIndexPasses);
-            var (range, live) = log.UnderWriteLock(() =>
+            var (range, taken) = log.UnderWriteLock(() =>
             {
                 if (roll)
                 {
@@ -245,8 +245,9 @@ internal sealed class LogCleaner : IDisposable
                 }
 
                 var range = Range(log, now);
-                return (range, cleaner.TakeLiveRecords(log, range.FirstDirtyOffset, range.FirstUncleanableOffset));
+                return (range, cleaner.CopyLiveRecords(log, range.FirstDirtyOffset, range.FirstUncleanableOffset));
             });
+            var live = taken is { } copy ? LiveRecords.Sort(copy) : null; // outside the lock: appends wait for the copy only
             var stats = cleaner.Clean(log, range.FirstDirtyOffset, range.FirstUncleanableOffset, live, now, cancellationToken);
             log.FirstDirtyOffset = Math.Max(range.FirstDirtyOffset, stats.EndOffset);
             _checkpoint.Update(log);
