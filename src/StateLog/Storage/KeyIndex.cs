@@ -13,17 +13,23 @@ namespace StateLog.Storage;
 /// An open-addressing table with linear probing (40 bytes a slot, at most three quarters full, so about 53 to 80 bytes
 /// a key): a lookup touches one slot's cache line where a <see cref="Dictionary{TKey,TValue}"/> touches a bucket and
 /// an entry, and the append path can load the slots of a whole batch of updates ahead of writing them
-/// (<see cref="Touch"/>), so their cache misses overlap instead of queueing. The all-zero hash marks an empty slot;
+/// (<see cref="SetMany"/>), so their cache misses overlap instead of queueing. The all-zero hash marks an empty slot;
 /// a key that hashes to it (one in 2^128) lives beside the table.
 /// </remarks>
 internal sealed class KeyIndex
 {
     private const int MinCapacity = 16;
 
+    /// <summary>How many slots <see cref="SetMany"/> touches ahead of updating them.</summary>
+    private const int TouchChunk = 32;
+
     private Slot[] _slots = new Slot[MinCapacity];
     private int _used;
     private bool _hasZeroKey;
     private KeyLocation _zeroKeyLocation;
+
+    /// <summary>Keeps the touching loads of <see cref="SetMany"/> from being optimised away.</summary>
+    private ulong _touched;
 
     public object Gate { get; } = new();
 
@@ -62,16 +68,6 @@ internal sealed class KeyIndex
                 yield return new(slots[i].Hash, slots[i].Location);
             }
         }
-    }
-
-    /// <summary>
-    /// Reads the slot where a lookup of <paramref name="hash"/> starts and returns a word of it. Touching the slots of
-    /// a batch of updates in one tight loop before applying them lets the CPU fetch their cache lines in parallel.
-    /// </summary>
-    public ulong Touch(UInt128 hash)
-    {
-        var slots = _slots;
-        return slots[Home((ulong)hash, slots.Length)].Low;
     }
 
     public bool TryGet(UInt128 hash, out KeyLocation location)
@@ -116,6 +112,30 @@ internal sealed class KeyIndex
         _used++;
     }
 
+    /// <summary>
+    /// Applies <paramref name="updates"/> in order, in chunks: each chunk's slots are touched first in a tight loop, so
+    /// their cache misses (the table is megabytes, and keys land all over it) overlap instead of coming one per update.
+    /// </summary>
+    public void SetMany(ReadOnlySpan<Update> updates)
+    {
+        for (var start = 0; start < updates.Length; start += TouchChunk)
+        {
+            var chunk = updates.Slice(start, Math.Min(TouchChunk, updates.Length - start));
+            ulong touched = 0;
+            foreach (var u in chunk)
+            {
+                touched |= Touch(u.Hash);
+            }
+
+            foreach (var u in chunk)
+            {
+                Set(u.Hash, u.Location);
+            }
+
+            _touched = touched;
+        }
+    }
+
     public void Remove(UInt128 hash)
     {
         if (hash == UInt128.Zero)
@@ -152,6 +172,16 @@ internal sealed class KeyIndex
         _hasZeroKey = false;
         _zeroKeyLocation = default;
         LiveKeys = 0;
+    }
+
+    /// <summary>
+    /// Reads the slot where a lookup of <paramref name="hash"/> starts and returns a word of it. Touching the slots of
+    /// a batch of updates in one tight loop before applying them lets the CPU fetch their cache lines in parallel.
+    /// </summary>
+    private ulong Touch(UInt128 hash)
+    {
+        var slots = _slots;
+        return slots[Home((ulong)hash, slots.Length)].Low;
     }
 
     /// <summary>The slot a hash's probe starts at: the high half of the hash's low word times the table size.</summary>
@@ -249,6 +279,9 @@ internal sealed class KeyIndex
             }
         }
     }
+
+    /// <summary>One key's new latest location, as <see cref="SetMany"/> takes it.</summary>
+    public readonly record struct Update(UInt128 Hash, KeyLocation Location);
 
     private struct Slot
     {

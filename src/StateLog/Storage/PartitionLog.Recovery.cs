@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Threading;
 using StateLog.Configuration;
 using StateLog.Storage.Records;
@@ -297,13 +298,10 @@ internal sealed partial class PartitionLog
         _keyUpdates.Clear();
         foreach (var record in batch)
         {
-            _keyUpdates.Add(new KeyUpdate(KeyIndex.Hash(record.Key), KeyLocation.Of(batch, record, batchPosition)));
+            _keyUpdates.Add(new KeyIndex.Update(KeyIndex.Hash(record.Key), KeyLocation.Of(batch, record, batchPosition)));
         }
 
-        foreach (var u in _keyUpdates)
-        {
-            Keys.Set(u.Hash, u.Location);
-        }
+        Keys.SetMany(CollectionsMarshal.AsSpan(_keyUpdates));
     }
 
     private void RewriteIndexesIfStale(LogSegment segment)

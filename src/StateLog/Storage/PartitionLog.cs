@@ -38,15 +38,12 @@ internal sealed partial class PartitionLog : IDisposable
     /// <summary>Encoding buffers kept for the next batches; a burst that staged more gives the rest back to the pool.</summary>
     private const int MaxSpareStages = 4;
 
-    /// <summary>How many key-index slots the writer touches ahead of updating them (see <see cref="SetKeys"/>).</summary>
-    private const int KeyTouchChunk = 32;
-
     private readonly StateLogOptions _options;
     private readonly IStorage _storage;
     private readonly object _writeLock = new();
     private readonly object _queueLock = new();
     private readonly object _flushLock = new();
-    private readonly List<KeyUpdate> _keyUpdates = new();
+    private readonly List<KeyIndex.Update> _keyUpdates = new();
     private readonly Stack<PendingBatch.Stage> _spareStages = new();
     private readonly List<PendingBatch.Stage> _writtenStages = new();
     private List<PendingBatch> _queue = new();
@@ -61,9 +58,6 @@ internal sealed partial class PartitionLog : IDisposable
     private long _fsyncCount;
     private long _queued;
     private long _roundBytes;
-
-    /// <summary>Keeps the touching loads of <see cref="SetKeys"/> from being optimised away.</summary>
-    private ulong _touchedKeys;
 
     private PartitionLog(StateLogOptions options, string topic, int partition, string directory, TopicConfig config, LogSegment[] segments, KeyIndex keys, long recoveryPoint)
     {
@@ -536,7 +530,7 @@ internal sealed partial class PartitionLog : IDisposable
 
         lock (Keys.Gate)
         {
-            SetKeys(CollectionsMarshal.AsSpan(_keyUpdates));
+            Keys.SetMany(CollectionsMarshal.AsSpan(_keyUpdates));
         }
 
         var records = 0;
@@ -592,34 +586,10 @@ internal sealed partial class PartitionLog : IDisposable
             var bytes = batch[position..end];
             uint checksum = 0;
             crc = size < 0 ? Crc32C.Append(crc, bytes) : Crc32C.Append(crc, bytes, out checksum);
-            _keyUpdates.Add(new KeyUpdate(hash, new KeyLocation(baseOffset + k, (int)(batchPosition + position), size, checksum)));
+            _keyUpdates.Add(new KeyIndex.Update(hash, new KeyLocation(baseOffset + k, (int)(batchPosition + position), size, checksum)));
         }
 
         return crc;
-    }
-
-    /// <summary>
-    /// Applies a round's key-index updates in chunks: each chunk's slots are touched first in a tight loop, so their
-    /// cache misses (the index is megabytes, and keys land all over it) overlap instead of coming one per update.
-    /// </summary>
-    private void SetKeys(ReadOnlySpan<KeyUpdate> updates)
-    {
-        for (var start = 0; start < updates.Length; start += KeyTouchChunk)
-        {
-            var chunk = updates.Slice(start, Math.Min(KeyTouchChunk, updates.Length - start));
-            ulong touched = 0;
-            foreach (var u in chunk)
-            {
-                touched |= Keys.Touch(u.Hash);
-            }
-
-            foreach (var u in chunk)
-            {
-                Keys.Set(u.Hash, u.Location);
-            }
-
-            _touchedKeys = touched;
-        }
     }
 
     /// <summary>A write failed (a full disk, say): cut the files back so nothing of this round stays, and fail the round.</summary>
@@ -689,6 +659,4 @@ internal sealed partial class PartitionLog : IDisposable
         AdvanceSynced(segment.BaseOffset);
         RecoveryPoint = Math.Max(RecoveryPoint, segment.BaseOffset);
     }
-
-    private readonly record struct KeyUpdate(UInt128 Hash, KeyLocation Location);
 }
