@@ -77,8 +77,8 @@ internal sealed record EngineReport
     /// <summary>The phase whose peak is the process's peak, or <see langword="null"/> when no phase was recorded.</summary>
     public string? PeakPhase => Memory.Count == 0 ? null : Memory.MaxBy(p => p.PeakBytes)!.Phase;
 
-    /// <summary>The peak resident set during <paramref name="phase"/>, or NaN when it was not recorded.</summary>
-    public double PeakBytesIn(string phase) => Memory.FirstOrDefault(p => p.Phase == phase) is { } m ? m.PeakBytes : double.NaN;
+    /// <summary>The memory figures of <paramref name="phase"/>, or <see langword="null"/> when it was not recorded.</summary>
+    public PhaseMemory? MemoryOf(string phase) => Memory.FirstOrDefault(p => p.Phase == phase);
 
     public double IngestBufferedRecordsPerSecond => Rate(Records, IngestBufferedSeconds);
 

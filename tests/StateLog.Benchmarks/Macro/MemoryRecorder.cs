@@ -38,7 +38,6 @@ internal sealed class MemoryRecorder
     public async Task EndPhaseAsync(string phase)
     {
         await Task.Yield();
-        if (Environment.GetEnvironmentVariable("TMP_PAUSE")?.Split(';').Contains(phase) == true) { Console.Error.WriteLine($"PAUSE {Environment.ProcessId} {phase}"); System.Threading.Thread.Sleep(12000); }
         var status = SystemProbe.Memory();
         var gc = GC.GetGCMemoryInfo();
         var allocated = GC.GetTotalAllocatedBytes();

@@ -71,7 +71,7 @@ internal static class ResultTable
 
     private static string MemoryCell(EngineReport report, string phase)
     {
-        if (report.Memory.FirstOrDefault(p => p.Phase == phase) is not { } m)
+        if (report.MemoryOf(phase) is not { } m)
         {
             return "n/a";
         }
