@@ -201,16 +201,10 @@ internal sealed partial class Cleaner
     private static int CheckHeader(LogSegment source, RecordBatch header, long position, long nextBase, int maxBatchBytes)
     {
         var size = (long)header.Length + BatchLayout.LogOverhead;
-        var problem =
-            size < BatchLayout.HeaderSize ? $"a batch length of {header.Length} is below the {BatchLayout.HeaderSize - BatchLayout.LogOverhead}-byte minimum"
-            : size > maxBatchBytes ? $"a batch declares {size} bytes, more than the {maxBatchBytes} any batch may have"
-            : position + size > source.Size ? "a batch is cut short"
-            : header.Magic != BatchLayout.CurrentMagic ? $"magic byte {header.Magic}, expected {BatchLayout.CurrentMagic}"
-            : (header.Attributes & BatchLayout.CompressionMask) != 0 ? $"compression codec {header.Attributes & BatchLayout.CompressionMask} is not supported; StateLog writes uncompressed batches"
-            : header.LastOffsetDelta < 0 || header.RecordsCount < 0 || header.RecordsCount > size - BatchLayout.HeaderSize ? $"impossible record count {header.RecordsCount} or last offset delta {header.LastOffsetDelta}"
-            : header.BaseOffset < nextBase || header.LastOffset >= source.NextOffset ? $"batch offsets {header.BaseOffset}..{header.LastOffset} are outside {nextBase}..{source.NextOffset - 1}"
-            : source.IsDense && header.BaseOffset != nextBase ? $"the batch starts at offset {header.BaseOffset}, but the one before it ended at {nextBase - 1}"
-            : null;
+        var problem = BatchLayout.LengthProblem(header.Length, maxBatchBytes)
+            ?? (position + size > source.Size ? "a batch is cut short" : null)
+            ?? header.HeaderProblem(size)
+            ?? SegmentReader.OffsetProblem(header, nextBase, source.NextOffset, source.IsDense ? nextBase : -1);
         return problem is null ? (int)size : throw new CorruptLogException(source.LogPath, position, problem);
     }
 

@@ -36,4 +36,13 @@ internal static class BatchLayout
 
     /// <summary>The most a record adds around its key, value and headers (Kafka's MAX_RECORD_OVERHEAD).</summary>
     public const int MaxRecordOverhead = 21;
+
+    /// <summary>What is wrong with a batch whose length field says <paramref name="length"/>, or null: the checks a reader makes before reading the batch.</summary>
+    public static string? LengthProblem(int length, long maxBatchBytes)
+    {
+        var total = (long)length + LogOverhead;
+        return length < HeaderSize - LogOverhead ? $"a batch length of {length} is below the {HeaderSize - LogOverhead}-byte minimum"
+            : total > maxBatchBytes ? $"a batch declares {total} bytes, more than the {maxBatchBytes} any batch may have"
+            : null;
+    }
 }

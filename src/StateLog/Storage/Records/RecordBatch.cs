@@ -70,7 +70,7 @@ internal readonly ref struct RecordBatch
 
         if (Magic != BatchLayout.CurrentMagic)
         {
-            throw new InvalidDataException($"magic byte {Magic}, expected {BatchLayout.CurrentMagic}");
+            throw new InvalidDataException(HeaderProblem(_bytes.Length));
         }
 
         var crc = ComputeCrc();
@@ -79,16 +79,21 @@ internal readonly ref struct RecordBatch
             throw new InvalidDataException($"CRC-32C mismatch (stored 0x{Crc:X8}, computed 0x{crc:X8})");
         }
 
-        if ((Attributes & BatchLayout.CompressionMask) != 0)
+        if (HeaderProblem(_bytes.Length) is { } problem)
         {
-            throw new InvalidDataException($"compression codec {Attributes & BatchLayout.CompressionMask} is not supported; StateLog writes uncompressed batches");
-        }
-
-        if (LastOffsetDelta < 0 || RecordsCount < 0 || RecordsCount > (_bytes.Length - BatchLayout.HeaderSize))
-        {
-            throw new InvalidDataException($"impossible record count {RecordsCount} or last offset delta {LastOffsetDelta}");
+            throw new InvalidDataException(problem);
         }
     }
+
+    /// <summary>
+    /// What the header alone shows wrong with a batch of <paramref name="size"/> bytes (magic, compression, record
+    /// count), or null; <see cref="Validate"/> adds the lengths and the CRC, which need the whole batch.
+    /// </summary>
+    public string? HeaderProblem(long size) =>
+        Magic != BatchLayout.CurrentMagic ? $"magic byte {Magic}, expected {BatchLayout.CurrentMagic}"
+        : (Attributes & BatchLayout.CompressionMask) != 0 ? $"compression codec {Attributes & BatchLayout.CompressionMask} is not supported; StateLog writes uncompressed batches"
+        : LastOffsetDelta < 0 || RecordsCount < 0 || RecordsCount > size - BatchLayout.HeaderSize ? $"impossible record count {RecordsCount} or last offset delta {LastOffsetDelta}"
+        : null;
 
     public RecordEnumerator GetEnumerator() => new(this);
 

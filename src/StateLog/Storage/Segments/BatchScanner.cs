@@ -79,16 +79,12 @@ internal sealed class BatchScanner : IDisposable
 
         var head = _buffer.AsSpan((int)(Position - _bufferStart));
         var length = BinaryPrimitives.ReadInt32BigEndian(head[BatchLayout.Length..]);
-        if (length < BatchLayout.HeaderSize - BatchLayout.LogOverhead)
+        if (BatchLayout.LengthProblem(length, _maxBatchBytes) is { } problem)
         {
-            return Fail($"a batch length of {length} is below the {BatchLayout.HeaderSize - BatchLayout.LogOverhead}-byte minimum");
+            return Fail(problem);
         }
 
         var total = (long)length + BatchLayout.LogOverhead;
-        if (total > _maxBatchBytes)
-        {
-            return Fail($"a batch declares {total} bytes, more than the {_maxBatchBytes} any batch may have");
-        }
 
         if (total > remaining || !Fill((int)total))
         {

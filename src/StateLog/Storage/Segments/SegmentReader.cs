@@ -60,14 +60,9 @@ internal sealed class SegmentReader : IDisposable
             throw Corrupt($"the offset index says the batch here ends at offset {_expectedLastOffset}, but it ends at {batch.LastOffset}");
         }
 
-        if (batch.BaseOffset < _minBaseOffset || batch.LastOffset >= _endOffset || batch.LastOffset < batch.BaseOffset)
+        if (OffsetProblem(batch, _minBaseOffset, _endOffset, _expectedBaseOffset) is { } problem)
         {
-            throw Corrupt($"batch offsets {batch.BaseOffset}..{batch.LastOffset} are outside {_minBaseOffset}..{_endOffset - 1}");
-        }
-
-        if (_expectedBaseOffset >= 0 && batch.BaseOffset != _expectedBaseOffset)
-        {
-            throw Corrupt($"the batch starts at offset {batch.BaseOffset}, but the one before it ended at {_expectedBaseOffset - 1}");
+            throw Corrupt(problem);
         }
 
         _expectedLastOffset = -1;
@@ -75,6 +70,16 @@ internal sealed class SegmentReader : IDisposable
         _expectedBaseOffset = _segment.IsDense ? batch.NextOffset : -1;
         return true;
     }
+
+    /// <summary>
+    /// What is wrong with <paramref name="batch"/>'s offsets, which Kafka's CRC does not cover, or null: they must lie in
+    /// <c>[minBase, end)</c> and, where <paramref name="expectedBase"/> is not -1 (a segment no pass has rewritten),
+    /// start exactly there.
+    /// </summary>
+    public static string? OffsetProblem(RecordBatch batch, long minBase, long end, long expectedBase) =>
+        batch.BaseOffset < minBase || batch.LastOffset >= end || batch.LastOffset < batch.BaseOffset ? $"batch offsets {batch.BaseOffset}..{batch.LastOffset} are outside {minBase}..{end - 1}"
+        : expectedBase >= 0 && batch.BaseOffset != expectedBase ? $"the batch starts at offset {batch.BaseOffset}, but the one before it ended at {expectedBase - 1}"
+        : null;
 
     public void Dispose() => _scanner.Dispose();
 
