@@ -39,7 +39,7 @@ internal sealed partial class Cleaner
 
         try
         {
-            using var view = SegmentView.Open(log.Options.Storage, source);
+            using var view = new SegmentView(source);
             var entries = live.Entries;
             var position = 0L;
             var nextBase = source.BaseOffset;

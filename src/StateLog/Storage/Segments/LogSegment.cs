@@ -260,7 +260,7 @@ internal sealed class LogSegment
 
                 try
                 {
-                    Volatile.Write(ref _mapping, SegmentMapping.Map(_log, size));
+                    Volatile.Write(ref _mapping, SegmentMapping.Map(_log, 0, size));
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
                 {

@@ -31,29 +31,33 @@ internal sealed class SegmentMapping : IDisposable
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
 
-    private SegmentMapping(MemoryMappedFile file, MemoryMappedViewAccessor view, long length)
+    private SegmentMapping(MemoryMappedFile file, MemoryMappedViewAccessor view, long start, long length)
     {
         _file = file;
         _view = view;
+        Start = start;
         Length = length;
     }
 
-    /// <summary>The bytes mapped, from the start of the file.</summary>
+    /// <summary>The file position of the first byte mapped.</summary>
+    public long Start { get; }
+
+    /// <summary>The bytes mapped, from <see cref="Start"/>.</summary>
     public long Length { get; }
 
     /// <summary>Whether segments of <paramref name="file"/> can be mapped here: a real file on a Unix-like system.</summary>
     public static bool CanMap(IStorageFile file) => file is OsFile && !OperatingSystem.IsWindows();
 
-    /// <summary>Maps the first <paramref name="length"/> bytes of <paramref name="file"/> (see <see cref="CanMap"/>).</summary>
+    /// <summary>Maps <paramref name="length"/> bytes of <paramref name="file"/> from <paramref name="start"/> (see <see cref="CanMap"/>).</summary>
     /// <exception cref="IOException">The system refused the map (address space, limits).</exception>
-    /// <exception cref="ArgumentException">The file is empty or shorter than <paramref name="length"/>: nothing past its end is ever mapped.</exception>
-    public static SegmentMapping Map(IStorageFile file, long length)
+    /// <exception cref="ArgumentException">The file is empty or ends before <paramref name="start"/> + <paramref name="length"/>: nothing past its end is ever mapped.</exception>
+    public static SegmentMapping Map(IStorageFile file, long start, long length)
     {
         var handle = ((OsFile)file).Handle;
         var map = MemoryMappedFile.CreateFromFile(handle, mapName: null, capacity: 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
         try
         {
-            return new SegmentMapping(map, map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read), length);
+            return new SegmentMapping(map, map.CreateViewAccessor(start, length, MemoryMappedFileAccess.Read), start, length);
         }
         catch
         {
@@ -69,14 +73,14 @@ internal sealed class SegmentMapping : IDisposable
     /// </summary>
     public bool TryRead(long position, Span<byte> destination)
     {
-        if (position < 0 || position + destination.Length > Length)
+        if (position < Start || position + destination.Length > Start + Length)
         {
             return false;
         }
 
         try
         {
-            _view.SafeMemoryMappedViewHandle.ReadSpan((ulong)position, destination);
+            _view.SafeMemoryMappedViewHandle.ReadSpan((ulong)(_view.PointerOffset + position - Start), destination);
             return true;
         }
         catch (ObjectDisposedException)
