@@ -67,7 +67,7 @@ internal sealed partial class Cleaner
         }
 
         stats.SegmentsRewritten += group.Length;
-        SegmentSwap.Swap(log, group, cleaned, output.Summary.Build(), output.KeyMoves);
+        SegmentSwap.Swap(log, group, cleaned, output.Summary.Build(), output.KeyMoves, _deleter);
     }
 
     /// <summary>Kafka's pass over one batch: every record's key looked up in the offset map, then the batch rules applied.</summary>

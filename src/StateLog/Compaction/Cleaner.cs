@@ -23,15 +23,18 @@ internal sealed partial class Cleaner : IDisposable
     private readonly Throttler _throttler;
     private readonly int _maxMapEntries;
     private readonly bool _keyIndexPasses;
+    private readonly SegmentDeleter? _deleter;
 
     /// <param name="throttler">The I/O throttle.</param>
     /// <param name="maxMapEntries">The offset map's capacity.</param>
     /// <param name="keyIndexPasses">Use the key-index pass where it equals Kafka's (tests turn it off to compare).</param>
-    public Cleaner(Throttler throttler, int maxMapEntries = OffsetMap.DefaultMaxEntries, bool keyIndexPasses = true)
+    /// <param name="deleter">Deletes replaced segments after the topic's <c>FileDeleteDelay</c>; without one, when the last reader lets go.</param>
+    public Cleaner(Throttler throttler, int maxMapEntries = OffsetMap.DefaultMaxEntries, bool keyIndexPasses = true, SegmentDeleter? deleter = null)
     {
         _throttler = throttler;
         _maxMapEntries = maxMapEntries;
         _keyIndexPasses = keyIndexPasses;
+        _deleter = deleter;
     }
 
     public void Dispose() => _builder.Dispose();

@@ -26,6 +26,7 @@ internal sealed class LogCleaner : IDisposable
     private readonly Func<IEnumerable<PartitionLog>> _partitions;
     private readonly CleanerCheckpoint _checkpoint;
     private readonly Throttler _throttler;
+    private readonly SegmentDeleter _deleter;
     private readonly ConcurrentDictionary<PartitionLog, PartitionState> _states = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly object _activeGate = new();
@@ -40,9 +41,13 @@ internal sealed class LogCleaner : IDisposable
         _partitions = partitions;
         _checkpoint = new CleanerCheckpoint(options.Storage, dataDirectory);
         _throttler = new Throttler(options.CleanerMaxBytesPerSecond, _time);
+        _deleter = new SegmentDeleter(_time);
     }
 
     public Throttler Throttler => _throttler;
+
+    /// <summary>Deletes the segments passes replace, after each topic's <c>FileDeleteDelay</c>.</summary>
+    public SegmentDeleter Deleter => _deleter;
 
     /// <summary>Whether passes may run from the key index where that equals Kafka's pass (tests turn it off to compare the two).</summary>
     public bool KeyIndexPasses { get; set; } = true;
@@ -167,7 +172,7 @@ internal sealed class LogCleaner : IDisposable
         }
     }
 
-    /// <summary>Cancels a pass in progress (it leaves no <c>.cleaned</c> file) and waits for the cleaner to stop.</summary>
+    /// <summary>Cancels a pass in progress (it leaves no <c>.cleaned</c> file), waits for the cleaner to stop, and deletes the replaced segments still waiting for their delay.</summary>
     public void Dispose()
     {
         lock (_activeGate)
@@ -194,6 +199,7 @@ internal sealed class LogCleaner : IDisposable
         }
 
         _shutdown.Dispose();
+        _deleter.Dispose(); // no pass runs now: the replaced segments' files go before the engine closes
     }
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -236,7 +242,7 @@ internal sealed class LogCleaner : IDisposable
         var started = _time.GetTimestamp();
         try
         {
-            using var cleaner = new Cleaner(_throttler, keyIndexPasses: KeyIndexPasses);
+            using var cleaner = new Cleaner(_throttler, keyIndexPasses: KeyIndexPasses, deleter: _deleter);
             var (range, taken) = log.UnderWriteLock(() =>
             {
                 if (roll)

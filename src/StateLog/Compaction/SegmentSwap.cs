@@ -13,8 +13,8 @@ namespace StateLog.Compaction;
 /// Kafka's swap protocol (<c>LocalLog.replaceSegments</c>, reference §1.12) for one cleaned segment: the
 /// <c>.cleaned</c> files (already fsynced) become <c>.swap</c>, the old segments' files become <c>.deleted</c>, the
 /// <c>.swap</c> files take their final names, and the folder is fsynced; then the new segment list and the moved
-/// key-index entries are published at once. Readers that hold an old segment keep reading it; its files go when the
-/// last one lets go. A crash at any step leaves a folder that recovery turns into exactly the old segments or exactly
+/// key-index entries are published at once. Readers that hold an old segment keep reading it; its files go
+/// <c>FileDeleteDelay</c> after the swap (<see cref="SegmentDeleter"/>), and not before the last reader lets go. A crash at any step leaves a folder that recovery turns into exactly the old segments or exactly
 /// the new one (each step has a named crash point, <c>Cleaner.*</c>).
 /// </summary>
 internal static class SegmentSwap
@@ -36,12 +36,23 @@ internal static class SegmentSwap
     public static void DeleteCleanedFiles(IStorage storage, string directory, long baseOffset) =>
         DeleteIfExists(storage, Kinds.Select(kind => kind(directory, baseOffset) + SegmentFiles.CleanedSuffix));
 
-    /// <summary>Replaces <paramref name="old"/> (consecutive closed segments) by <paramref name="cleaned"/>.</summary>
+    /// <summary>
+    /// Replaces <paramref name="old"/> (consecutive closed segments) by <paramref name="cleaned"/>. The old segments'
+    /// <c>.deleted</c> files go through <paramref name="deleter"/> (the topic's <c>FileDeleteDelay</c> after the swap), or,
+    /// without one, when the last reader lets go.
+    /// </summary>
     /// <exception cref="SwapInterruptedException">A step failed: the folder is mid-swap until the next open recovers it.</exception>
-    public static void Swap(PartitionLog log, LogSegment[] old, LogSegment cleaned, SegmentSummary summary, List<KeyMove> keyMoves)
+    public static void Swap(PartitionLog log, LogSegment[] old, LogSegment cleaned, SegmentSummary summary, List<KeyMove> keyMoves, SegmentDeleter? deleter)
     {
         var storage = log.Options.Storage;
         var directory = log.Directory;
+        foreach (var segment in old)
+        {
+            // An earlier swap's .deleted files of the same base offset go now, outside the write lock: the renames
+            // below reuse their names.
+            deleter?.RunNow(directory, segment.BaseOffset);
+        }
+
         log.UnderWriteLock(() =>
         {
             try
@@ -58,10 +69,12 @@ internal static class SegmentSwap
         });
 
         cleaned.Retire(null);
+        var dueMs = log.Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds() + (long)log.Config.FileDeleteDelay.TotalMilliseconds;
         foreach (var segment in old)
         {
             var baseOfOld = segment.BaseOffset;
-            segment.Retire(() => DeleteIfExists(storage, Kinds.Select(kind => kind(directory, baseOfOld) + SegmentFiles.DeletedSuffix)));
+            void Delete() => DeleteIfExists(storage, Kinds.Select(kind => kind(directory, baseOfOld) + SegmentFiles.DeletedSuffix));
+            segment.Retire(deleter is null ? Delete : () => deleter.Schedule(directory, baseOfOld, dueMs, Delete));
         }
     }
 

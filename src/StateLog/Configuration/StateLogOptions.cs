@@ -55,6 +55,14 @@ public sealed class StateLogOptions
     /// <summary>How long a tombstone is kept after the first cleaning pass that sees it (Kafka's <c>delete.retention.ms</c>). Default: 24 hours.</summary>
     public TimeSpan DeleteRetention { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// How long after a cleaning pass replaces segments their files (renamed <c>.deleted</c>) are deleted (Kafka's
+    /// <c>file.delete.delay.ms</c>); a reader that holds a replaced segment keeps reading it meanwhile, and its files
+    /// never go before it lets go. A clean close deletes the waiting files; after a crash, the next open does. Zero
+    /// deletes them as soon as no reader holds them, inside the pass. Default: 60 seconds.
+    /// </summary>
+    public TimeSpan FileDeleteDelay { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How long the cleaner sleeps when no partition needs cleaning (Kafka's <c>log.cleaner.backoff.ms</c>). Default: 15 seconds.</summary>
     public TimeSpan CleanerBackoff { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -12,7 +12,8 @@ internal sealed record TopicConfig(
     double MinCleanableDirtyRatio,
     TimeSpan MinCompactionLag,
     TimeSpan? MaxCompactionLag,
-    TimeSpan DeleteRetention)
+    TimeSpan DeleteRetention,
+    TimeSpan FileDeleteDelay)
 {
     /// <summary>A segment's relative offsets and file positions are 32-bit in Kafka's index formats.</summary>
     public const long MaxSegmentBytes = int.MaxValue;
@@ -28,7 +29,8 @@ internal sealed record TopicConfig(
             o?.MinCleanableDirtyRatio ?? options.MinCleanableDirtyRatio,
             o?.MinCompactionLag ?? options.MinCompactionLag,
             o?.MaxCompactionLag ?? options.MaxCompactionLag,
-            o?.DeleteRetention ?? options.DeleteRetention);
+            o?.DeleteRetention ?? options.DeleteRetention,
+            o?.FileDeleteDelay ?? options.FileDeleteDelay);
     }
 
     /// <summary>Every problem with these settings, each naming the option (prefixed with <paramref name="scope"/>).</summary>
@@ -79,6 +81,11 @@ internal sealed record TopicConfig(
         if (DeleteRetention < TimeSpan.Zero)
         {
             yield return $"{scope}DeleteRetention must not be negative, but is {DeleteRetention}.";
+        }
+
+        if (FileDeleteDelay < TimeSpan.Zero)
+        {
+            yield return $"{scope}FileDeleteDelay must not be negative, but is {FileDeleteDelay}.";
         }
     }
 }

@@ -31,4 +31,7 @@ public sealed class TopicOptions
 
     /// <inheritdoc cref="StateLogOptions.DeleteRetention"/>
     public TimeSpan? DeleteRetention { get; set; }
+
+    /// <inheritdoc cref="StateLogOptions.FileDeleteDelay"/>
+    public TimeSpan? FileDeleteDelay { get; set; }
 }

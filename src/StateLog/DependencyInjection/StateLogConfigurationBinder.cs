@@ -43,6 +43,7 @@ internal sealed class StateLogConfigurationBinder(IConfiguration? configuration 
         options.MinCompactionLag = defaults.MinCompactionLag ?? options.MinCompactionLag;
         options.MaxCompactionLag = defaults.MaxCompactionLag ?? options.MaxCompactionLag;
         options.DeleteRetention = defaults.DeleteRetention ?? options.DeleteRetention;
+        options.FileDeleteDelay = defaults.FileDeleteDelay ?? options.FileDeleteDelay;
 
         foreach (var topic in section.GetSection("Topics").GetChildren())
         {
@@ -60,6 +61,7 @@ internal sealed class StateLogConfigurationBinder(IConfiguration? configuration 
         Read(section, nameof(TopicOptions.MinCompactionLag), ParseTimeSpan, value => topic.MinCompactionLag = value);
         Read(section, nameof(TopicOptions.MaxCompactionLag), ParseTimeSpan, value => topic.MaxCompactionLag = value);
         Read(section, nameof(TopicOptions.DeleteRetention), ParseTimeSpan, value => topic.DeleteRetention = value);
+        Read(section, nameof(TopicOptions.FileDeleteDelay), ParseTimeSpan, value => topic.FileDeleteDelay = value);
         return topic;
     }
 

@@ -30,6 +30,7 @@ public sealed class StateLogOptionsTests : IDisposable
     [InlineData("StateLog:MinCleanableDirtyRatio", "1.5", "StateLogOptions.MinCleanableDirtyRatio")]
     [InlineData("StateLog:FlushInterval", "00:00:00", "StateLogOptions.FlushInterval")]
     [InlineData("StateLog:Topics:user-activity:DeleteRetention", "-01:00:00", "StateLogOptions.Topic(\"user-activity\").DeleteRetention")]
+    [InlineData("StateLog:FileDeleteDelay", "-00:00:01", "StateLogOptions.FileDeleteDelay")]
     [InlineData("StateLog:Topics:bad/name:SegmentBytes", "4096", "StateLogOptions.Topic(\"bad/name\")")]
     public async Task StartAsync_InvalidOptionInConfiguration_FailsNamingTheOption(string key, string value, string named)
     {
@@ -63,7 +64,9 @@ public sealed class StateLogOptionsTests : IDisposable
             ["StateLog:MaxCompactionLag"] = "1.00:00:00",
             ["StateLog:CleanerMaxBytesPerSecond"] = "1048576",
             ["StateLog:EnableCleaner"] = "false",
+            ["StateLog:FileDeleteDelay"] = "00:00:10",
             ["StateLog:Topics:user-activity:DeleteRetention"] = "01:00:00",
+            ["StateLog:Topics:user-activity:FileDeleteDelay"] = "00:00:00",
             ["StateLog:Topics:user-activity:SegmentBytes"] = "8192",
         };
         using var host = TestHost.Build(
@@ -83,8 +86,10 @@ public sealed class StateLogOptionsTests : IDisposable
         Assert.Equal(TimeSpan.FromDays(1), options.MaxCompactionLag);
         Assert.Equal(1048576, options.CleanerMaxBytesPerSecond);
         Assert.False(options.EnableCleaner);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.FileDeleteDelay);
         var topic = options.TopicOverrides["user-activity"];
         Assert.Equal(TimeSpan.FromHours(1), topic.DeleteRetention);
+        Assert.Equal(TimeSpan.Zero, topic.FileDeleteDelay);
         Assert.Equal(4096, topic.SegmentBytes);
         Assert.Null(topic.MinCompactionLag);
     }

@@ -117,6 +117,9 @@ public sealed class SwapCrashTests
         Assert.DoesNotContain(old, h.Log.Segments);
         Assert.Equal(oldBatches, CompactionHarness.Batches(old)); // still readable, renamed .deleted
         Assert.Contains(Directory.EnumerateFiles(h.PartitionDirectory()), f => f.EndsWith(".log.deleted", StringComparison.Ordinal));
+        h.Time.Advance(h.Options.FileDeleteDelay); // the delay passes while the reader still holds the segment
+        Assert.Equal(oldBatches, CompactionHarness.Batches(old));
+        Assert.Contains(Directory.EnumerateFiles(h.PartitionDirectory()), f => f.EndsWith(".log.deleted", StringComparison.Ordinal));
         old.Release();
         Assert.DoesNotContain(Directory.EnumerateFiles(h.PartitionDirectory()), f => f.EndsWith(".deleted", StringComparison.Ordinal));
     }

@@ -1,0 +1,148 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace StateLog.Tests.Compaction;
+
+/// <summary>
+/// Kafka's <c>file.delete.delay.ms</c> (reference §1.12): the segments a pass replaces stay as <c>.deleted</c> files for
+/// <c>FileDeleteDelay</c> after the swap (on the fake clock), and never go while a reader holds them; a clean close
+/// deletes the waiting ones, and an open after a crash deletes what was left.
+/// </summary>
+public sealed class DelayedDeletionTests
+{
+    private static readonly TimeSpan Delay = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task ReplacedSegments_StayUntilTheDelayPasses_ThenGo()
+    {
+        using var h = new CompactionHarness(o => o.FileDeleteDelay = Delay);
+        await h.FillSegments(4, i => ($"k{i % 3}", $"v{i}"));
+
+        await h.Topic.CompactAsync();
+
+        var replaced = DeletedLogs(h).Count;
+        Assert.True(replaced >= 3, $"{replaced} segments replaced");
+        Assert.Equal(replaced, h.Engine.Cleaner.Deleter.PendingCount);
+        h.Time.Advance(Delay - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(replaced, DeletedLogs(h).Count);
+        h.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Empty(DeletedLogs(h));
+        Assert.Equal(0, h.Engine.Cleaner.Deleter.PendingCount);
+        Assert.Equal(["k0", "k1", "k2"], h.Read().Select(r => r.Key).Order());
+    }
+
+    [Fact]
+    public async Task ZeroDelay_DeletesInsideThePass()
+    {
+        using var h = new CompactionHarness(o => o.FileDeleteDelay = TimeSpan.Zero);
+        await h.FillSegments(4, i => ($"k{i % 3}", $"v{i}"));
+
+        await h.Topic.CompactAsync();
+
+        Assert.Empty(DeletedLogs(h));
+        Assert.Equal(0, h.Engine.Cleaner.Deleter.PendingCount);
+    }
+
+    [Fact]
+    public async Task PerTopicOverride_SetsTheDelay()
+    {
+        using var h = new CompactionHarness(o => o.Topic("t", t => t.FileDeleteDelay = TimeSpan.Zero));
+        await h.FillSegments(4, i => ($"k{i % 3}", $"v{i}"));
+
+        await h.Topic.CompactAsync();
+
+        Assert.Empty(DeletedLogs(h));
+    }
+
+    [Fact]
+    public async Task CleanClose_DeletesTheWaitingFiles()
+    {
+        using var h = new CompactionHarness(o => o.FileDeleteDelay = Delay);
+        await h.FillSegments(4, i => ($"k{i % 3}", $"v{i}"));
+        await h.Topic.CompactAsync();
+        var before = h.Read();
+        Assert.NotEmpty(DeletedLogs(h));
+
+        h.Reopen();
+
+        Assert.Empty(DeletedLogs(h));
+        Assert.Equal(before, h.Read());
+    }
+
+    [Fact]
+    public async Task ReaderStillHoldingAtClose_FilesGoWhenItLetsGo()
+    {
+        using var h = new CompactionHarness(o => o.FileDeleteDelay = Delay);
+        await h.FillSegments(4, i => ($"k{i % 3}", $"v{i}"));
+        var old = h.Log.Segments[0];
+        Assert.True(old.TryAcquire());
+        var oldBatches = CompactionHarness.Batches(old);
+        await h.Topic.CompactAsync();
+
+        h.Engine.Dispose();
+
+        Assert.Equal(oldBatches, CompactionHarness.Batches(old));
+        Assert.Contains(Path.GetFileName(old.LogPath) + ".deleted", DeletedLogs(h));
+        old.Release();
+        Assert.Empty(DeletedLogs(h));
+    }
+
+    [Fact]
+    public async Task OpenAfterCrash_DeletesLeftoverDeletedFiles()
+    {
+        using var h = new CompactionHarness(o => o.FileDeleteDelay = Delay);
+        await h.FillSegments(4, i => ($"k{i % 3}", $"v{i}"));
+        await h.Topic.CompactAsync();
+        var expected = h.Read();
+
+        // What a killed process leaves: the folder as it is now, .deleted files waiting for their delay included.
+        using var crashed = new TempDirectory();
+        foreach (var file in Directory.EnumerateFiles(h.Dir.Path, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != ".lock"))
+        {
+            var target = Path.Combine(crashed.Path, Path.GetRelativePath(h.Dir.Path, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        Assert.NotEmpty(Directory.EnumerateFiles(crashed.Path, "*.deleted", SearchOption.AllDirectories));
+        using var reopened = new CompactionHarness(o => o.FileDeleteDelay = Delay, directory: crashed);
+
+        Assert.Empty(Directory.EnumerateFiles(crashed.Path, "*.deleted", SearchOption.AllDirectories));
+        Assert.Equal(expected, reopened.Read());
+    }
+
+    [Fact]
+    public async Task SecondPassWithinTheDelay_ReusesTheNames_AndEachSwapsFilesGo()
+    {
+        using var h = new CompactionHarness(o => o.FileDeleteDelay = Delay);
+        await h.FillSegments(4, i => ($"k{i % 3}", $"v{i}"));
+        await h.Topic.CompactAsync();
+        var first = h.Log.Segments[0];
+        Assert.Contains(Path.GetFileName(first.LogPath) + ".deleted", DeletedLogs(h)); // the first swap kept the base offset
+
+        // More updates and a second pass: its group starts at the same base offset, so it renames onto the same name.
+        await h.FillSegments(h.Log.Segments.Length + 2, i => ($"k{i % 3}", $"w{i}"));
+        await h.Topic.CompactAsync();
+
+        Assert.Equal(first.BaseOffset, h.Log.Segments[0].BaseOffset);
+        Assert.NotEmpty(DeletedLogs(h));
+        h.Time.Advance(Delay);
+        Assert.Empty(DeletedLogs(h));
+        Assert.Equal(["k0", "k1", "k2"], h.Read().Select(r => r.Key).Order());
+        Assert.All(h.Read(), r => Assert.StartsWith("w", r.Value, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void NegativeDelay_IsRejectedAtOpen()
+    {
+        using var dir = new TempDirectory();
+        var e = Assert.ThrowsAny<Exception>(() => StateLogEngine.Open(new StateLogOptions { DataDirectory = dir.Path, FileDeleteDelay = TimeSpan.FromSeconds(-1) }));
+        Assert.Contains("FileDeleteDelay", e.Message, StringComparison.Ordinal);
+    }
+
+    private static System.Collections.Generic.List<string> DeletedLogs(CompactionHarness h) =>
+        Directory.EnumerateFiles(h.PartitionDirectory(), "*.log.deleted").Select(f => Path.GetFileName(f)!).ToList();
+}
