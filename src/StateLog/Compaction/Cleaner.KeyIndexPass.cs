@@ -117,7 +117,7 @@ internal sealed partial class Cleaner
         var baseTimestamp = header.BaseTimestamp;
         var horizonPassed = header.DeleteHorizon is { } horizon && nowMs >= horizon;
         stats.RecordsRead += header.RecordsCount;
-        _keptPositions.Clear();
+        _kept.Clear();
         _keptEntries.Clear();
         long? firstKeptTimestamp = null;
         var keptTombstone = false;
@@ -138,11 +138,11 @@ internal sealed partial class Cleaner
                 length += location.Size;
             }
 
-            bool isTombstone;
-            long timestamp;
+            KeptRecord parsed;
             try
             {
-                var record = Record.Parse(_scratch.AsSpan(0, whole ? size : length), recordAt, baseOffset, baseTimestamp);
+                var bytes = _scratch.AsSpan(0, whole ? size : length);
+                var record = Record.Parse(bytes, recordAt, baseOffset, baseTimestamp);
                 if (record.Offset != location.Offset || record.KeyIsNull || record.IsTombstone != location.IsTombstone || KeyIndex.Hash(record.Key) != entry.Hash)
                 {
                     throw Mismatch(source, location, $"the record there (offset {record.Offset}) is another one");
@@ -153,24 +153,23 @@ internal sealed partial class Cleaner
                     throw Mismatch(source, location, "its bytes do not match the record checksum");
                 }
 
-                isTombstone = record.IsTombstone;
-                timestamp = record.Timestamp;
+                parsed = KeptRecord.Of(bytes, record);
             }
             catch (InvalidDataException e)
             {
                 throw Mismatch(source, location, e.Message);
             }
 
-            if (isTombstone && horizonPassed)
+            if (parsed.IsTombstone && horizonPassed)
             {
                 stats.TombstonesRemoved++;
                 output.KeyMoves.Add(new SegmentSwap.KeyMove(entry.Hash, location, Removed: true));
                 continue;
             }
 
-            keptTombstone |= isTombstone;
-            firstKeptTimestamp ??= timestamp;
-            _keptPositions.Add(recordAt);
+            keptTombstone |= parsed.IsTombstone;
+            firstKeptTimestamp ??= parsed.Timestamp;
+            _kept.Add(parsed);
             _keptEntries.Add(entry);
         }
 

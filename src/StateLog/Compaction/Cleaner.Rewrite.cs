@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Threading;
 using StateLog.Storage;
 using StateLog.Storage.Records;
@@ -14,7 +15,7 @@ internal sealed partial class Cleaner
     private readonly RecordBatchBuilder _builder = new();
     private readonly List<bool> _keep = new();
     private readonly List<UInt128> _hashes = new();
-    private readonly List<int> _keptPositions = new();
+    private readonly List<KeptRecord> _kept = new();
     private readonly List<int> _writtenPositions = new();
 
     /// <summary>Rewrites <paramref name="group"/> keeping what <paramref name="map"/> (Kafka's pass) or <paramref name="live"/> (the key-index pass) retains, and swaps it in.</summary>
@@ -77,7 +78,7 @@ internal sealed partial class Cleaner
         var horizonPassed = batch.DeleteHorizon is { } horizon && nowMs >= horizon;
         _keep.Clear();
         _hashes.Clear();
-        _keptPositions.Clear();
+        _kept.Clear();
         var kept = 0;
         long? firstKeptTimestamp = null;
         var keptTombstone = false;
@@ -113,7 +114,7 @@ internal sealed partial class Cleaner
                 kept++;
                 keptTombstone |= record.IsTombstone;
                 firstKeptTimestamp ??= record.Timestamp;
-                _keptPositions.Add(record.PositionInBatch);
+                _kept.Add(KeptRecord.Of(batch.Bytes, record));
             }
         }
 
@@ -128,7 +129,7 @@ internal sealed partial class Cleaner
     /// <summary>
     /// Writes what a batch keeps by Kafka's batch rules: a batch kept whole that needs no new horizon byte for byte;
     /// a batch with nothing kept dropped, unless it is the last before the uncleanable region (then an empty header);
-    /// otherwise the kept records (at <see cref="_keptPositions"/>) rebuilt. Returns the bytes written (empty when
+    /// otherwise the kept records (<see cref="_kept"/>) rebuilt. Returns the bytes written (empty when
     /// dropped) and where; <see cref="_writtenPositions"/> then holds where each kept record starts in them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per batch of a pass that runs once per process: no time to tier up
@@ -140,7 +141,10 @@ internal sealed partial class Cleaner
         if (kept > 0 && kept == batch.RecordsCount && !needsHorizon)
         {
             written = batch.Bytes;
-            _writtenPositions.AddRange(_keptPositions);
+            foreach (var record in _kept)
+            {
+                _writtenPositions.Add(record.Position);
+            }
         }
         else if (kept == 0)
         {
@@ -169,7 +173,8 @@ internal sealed partial class Cleaner
     }
 
     /// <summary>
-    /// Re-encodes the kept records (at <see cref="_keptPositions"/>) with their offsets, timestamps and headers; the
+    /// Re-encodes the kept records (<see cref="_kept"/>, from their fields' places in the batch: no second parse) with
+    /// their offsets, timestamps and headers; the
     /// last offset stays the original one. The base timestamp is <paramref name="horizon"/> when there is one (bit 6
     /// set), else the first kept record's.
     /// </summary>
@@ -177,10 +182,17 @@ internal sealed partial class Cleaner
     private ReadOnlySpan<byte> Rebuild(RecordBatch batch, long? horizon, long firstKeptTimestamp)
     {
         _builder.Reset(batch.BaseOffset, horizon ?? firstKeptTimestamp);
-        foreach (var position in _keptPositions)
+        var bytes = batch.Bytes;
+        foreach (var record in _kept)
         {
-            var record = Record.Parse(batch.Bytes, position, batch.BaseOffset, batch.BaseTimestamp);
-            _writtenPositions.Add(_builder.Append(record.Offset, record.Timestamp, record.Key, record.Value, record.IsTombstone, record.RawHeaders, record.HeaderCount));
+            _writtenPositions.Add(_builder.Append(
+                record.Offset,
+                record.Timestamp,
+                bytes.Slice(record.KeyAt, record.KeyLength),
+                bytes.Slice(record.ValueAt, record.ValueLength),
+                record.IsTombstone,
+                bytes.Slice(record.HeadersAt, record.HeadersLength),
+                record.HeaderCount));
         }
 
         var attributes = (short)((batch.Attributes & ~BatchLayout.DeleteHorizonFlag) | (horizon is null ? 0 : BatchLayout.DeleteHorizonFlag));
@@ -229,6 +241,19 @@ internal sealed partial class Cleaner
                 i++;
             }
         }
+    }
+
+    /// <summary>A kept record's offset, timestamp and where its fields lie in its batch's bytes (as parsed once).</summary>
+    private readonly record struct KeptRecord(long Offset, long Timestamp, int Position, int KeyAt, int KeyLength, int ValueAt, int ValueLength, bool IsTombstone, int HeadersAt, int HeadersLength, int HeaderCount)
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the passes' full-opt loops, which never wait for tier-up
+        public static KeptRecord Of(ReadOnlySpan<byte> bytes, Record record) =>
+            new(record.Offset, record.Timestamp, record.PositionInBatch, At(bytes, record.Key), record.Key.Length, At(bytes, record.Value), record.Value.Length, record.IsTombstone, At(bytes, record.RawHeaders), record.RawHeaders.Length, record.HeaderCount);
+
+        /// <summary>Where <paramref name="part"/> (a slice of <paramref name="bytes"/>, or empty) starts in <paramref name="bytes"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int At(ReadOnlySpan<byte> bytes, ReadOnlySpan<byte> part) =>
+            part.IsEmpty ? 0 : (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(bytes), ref MemoryMarshal.GetReference(part));
     }
 
     private sealed record GroupOutput(LogSegment Segment, SegmentSummary.Builder Summary, List<SegmentSwap.KeyMove> KeyMoves);
