@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Runtime.CompilerServices;
 
 namespace StateLog.Storage.Records;
 
@@ -57,6 +58,7 @@ internal readonly ref struct Record(
     /// <param name="position">Where the record's length prefix starts.</param>
     /// <param name="baseOffset">The batch's base offset (offsets are stored as deltas).</param>
     /// <param name="baseTimestamp">The batch's base timestamp (timestamps are stored as deltas).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a cleaning pass or a scan parses ~10^5 records once per process: tier-0 code and a delayed tier-up cost more than a full-opt compile
     public static Record Parse(ReadOnlySpan<byte> source, int position, long baseOffset, long baseTimestamp)
     {
         var p = position;
