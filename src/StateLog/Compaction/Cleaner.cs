@@ -106,6 +106,47 @@ internal sealed partial class Cleaner : IDisposable
         return stats;
     }
 
+    /// <summary>
+    /// Whether a pass over <c>[firstDirty, firstUncleanable)</c> would rewrite nothing, told from the segment summaries
+    /// alone; the caller holds the partition's write lock. So it is when nothing is dirty, no record lies at or beyond the
+    /// first uncleanable offset, and no closed segment is empty, holds a due or unstamped tombstone (<see cref="NeedsRecopy"/>),
+    /// or holds a record that is not the latest of its key: every key's latest record is in one of these segments, so
+    /// their records add up to the key index's count exactly when each holds latest records only. A forced pass over a
+    /// log at its steady state then costs a look at each segment, not a copy and sort of the key index.
+    /// </summary>
+    public static bool IsSteady(PartitionLog log, long firstDirty, long firstUncleanable, long nowMs)
+    {
+        if (firstDirty < firstUncleanable || log.LogEndOffset != firstUncleanable)
+        {
+            return false;
+        }
+
+        var segments = log.Segments;
+        long records = 0;
+        for (var i = 0; i < segments.Length - 1 && segments[i].BaseOffset < firstUncleanable; i++)
+        {
+            if (segments[i].Size == 0 || SegmentSummary.Find(segments[i]) is not { } summary || summary.HasDueTombstones(nowMs) || summary.UnstampedTombstones > 0)
+            {
+                return false;
+            }
+
+            records += summary.Records;
+        }
+
+        lock (log.Keys.Gate)
+        {
+            return records == log.Keys.Count;
+        }
+    }
+
+    /// <summary>What <see cref="Clean(PartitionLog, long, long, LiveRecords?, long, CancellationToken)"/> returns where <see cref="IsSteady"/> holds: every closed segment skipped.</summary>
+    public CleanStats SteadyPass(PartitionLog log, long firstUncleanable) => new()
+    {
+        KeyIndexPass = _keyIndexPasses, // the key index equals Kafka's (empty) map here
+        EndOffset = firstUncleanable,
+        SegmentsSkipped = log.Segments.Count(s => s.BaseOffset < firstUncleanable),
+    };
+
     /// <summary>Kafka's <c>cleanSegments</c>: rewrites one group with a given map and upper bound, and swaps it in.</summary>
     public CleanStats CleanSegments(PartitionLog log, LogSegment[] group, OffsetMap map, long nowMs, long upperBound)
     {

@@ -243,7 +243,7 @@ internal sealed class LogCleaner : IDisposable
         try
         {
             using var cleaner = new Cleaner(_throttler, keyIndexPasses: KeyIndexPasses, deleter: _deleter);
-            var (range, taken) = log.UnderWriteLock(() =>
+            var (range, steady, taken) = log.UnderWriteLock(() =>
             {
                 if (roll)
                 {
@@ -251,10 +251,14 @@ internal sealed class LogCleaner : IDisposable
                 }
 
                 var range = Range(log, now);
-                return (range, cleaner.CopyLiveRecords(log, range.FirstDirtyOffset, range.FirstUncleanableOffset));
+                return Cleaner.IsSteady(log, range.FirstDirtyOffset, range.FirstUncleanableOffset, now)
+                    ? (range, true, null)
+                    : (range, false, cleaner.CopyLiveRecords(log, range.FirstDirtyOffset, range.FirstUncleanableOffset));
             });
             var live = taken is { } copy ? LiveRecords.Sort(copy) : null; // outside the lock: appends wait for the copy only
-            var stats = cleaner.Clean(log, range.FirstDirtyOffset, range.FirstUncleanableOffset, live, now, cancellationToken);
+            var stats = steady
+                ? cleaner.SteadyPass(log, range.FirstUncleanableOffset)
+                : cleaner.Clean(log, range.FirstDirtyOffset, range.FirstUncleanableOffset, live, now, cancellationToken);
             log.FirstDirtyOffset = Math.Max(range.FirstDirtyOffset, stats.EndOffset);
             _checkpoint.Update(log);
             _options.CrashPoints.Hit("Cleaner.AfterCheckpoint");
