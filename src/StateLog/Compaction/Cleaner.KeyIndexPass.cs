@@ -163,7 +163,7 @@ internal sealed partial class Cleaner
             if (parsed.IsTombstone && horizonPassed)
             {
                 stats.TombstonesRemoved++;
-                output.KeyMoves.Add(new SegmentSwap.KeyMove(entry.Hash, location, Removed: true));
+                output.KeyMoves.Remove(entry.Hash, location);
                 continue;
             }
 
@@ -185,7 +185,7 @@ internal sealed partial class Cleaner
                 var entry = _keptEntries[i];
                 var isTombstone = entry.Location.IsTombstone;
                 output.Summary.Add(isTombstone, keyIsNull: false, horizonWritten);
-                output.KeyMoves.Add(new SegmentSwap.KeyMove(entry.Hash, KeyLocation.Of(entry.Location.Offset, writtenAt + start, written[start..end], isTombstone), Removed: false));
+                output.KeyMoves.Move(entry.Hash, KeyLocation.Of(entry.Location.Offset, writtenAt + start, written[start..end], isTombstone));
             }
         }
 

@@ -25,11 +25,18 @@ internal sealed partial class Cleaner
         var baseOffset = group[0].BaseOffset;
         SegmentSwap.DeleteCleanedFiles(storage, log.Directory, baseOffset);
         var cleaned = LogSegment.CreateCleaned(storage, log.Directory, baseOffset, log.Config.IndexIntervalBytes);
-        var output = new GroupOutput(cleaned, new SegmentSummary.Builder(), new List<SegmentSwap.KeyMove>());
+        var output = new GroupOutput(cleaned, new SegmentSummary.Builder(), new SegmentSwap.KeyMoves());
         try
         {
             var last = default(LastBatch);
             Cursor = live?.FirstAtOrAfter(baseOffset) ?? 0;
+            if (live is not null)
+            {
+                // The group's live records each make a move: no list regrowth (and its copies) during the pass.
+                var segments = log.Segments;
+                output.KeyMoves.Moved.EnsureCapacity(live.FirstAtOrAfter(segments[Array.IndexOf(segments, group[^1]) + 1].BaseOffset) - Cursor);
+            }
+
             foreach (var source in group)
             {
                 stats.BytesRead += source.Size;
@@ -211,7 +218,7 @@ internal sealed partial class Cleaner
                 var hash = KeyIndex.Hash(record.Key);
                 if (log.Keys.TryGet(hash, out var location) && location.Offset == record.Offset)
                 {
-                    output.KeyMoves.Add(new SegmentSwap.KeyMove(hash, KeyLocation.Of(written, record, batchPosition), Removed: false));
+                    output.KeyMoves.Move(hash, KeyLocation.Of(written, record, batchPosition));
                 }
             }
         }
@@ -235,7 +242,7 @@ internal sealed partial class Cleaner
             {
                 if (!_keep[i] && record.IsTombstone && log.Keys.TryGet(_hashes[i], out var location) && location.Offset == record.Offset)
                 {
-                    output.KeyMoves.Add(new SegmentSwap.KeyMove(_hashes[i], location, Removed: true));
+                    output.KeyMoves.Remove(_hashes[i], location);
                 }
 
                 i++;
@@ -256,7 +263,7 @@ internal sealed partial class Cleaner
             part.IsEmpty ? 0 : (int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(bytes), ref MemoryMarshal.GetReference(part));
     }
 
-    private sealed record GroupOutput(LogSegment Segment, SegmentSummary.Builder Summary, List<SegmentSwap.KeyMove> KeyMoves);
+    private sealed record GroupOutput(LogSegment Segment, SegmentSummary.Builder Summary, SegmentSwap.KeyMoves KeyMoves);
 
     private readonly record struct LastBatch(long BaseOffset, long LastOffset, long MaxTimestamp, bool Exists);
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using StateLog.Storage;
 using StateLog.Storage.IO;
 using StateLog.Storage.Segments;
@@ -22,8 +23,19 @@ internal static class SegmentSwap
     /// <summary>The file kinds of a segment, the log first: renaming it first or last does not matter to recovery, which keys on any <c>.cleaned</c> file.</summary>
     private static readonly Func<string, long, string>[] Kinds = [SegmentFiles.Log, SegmentFiles.Index, SegmentFiles.TimeIndex];
 
-    /// <summary>A key-index entry that points into the rewritten range: its new place, or its removal.</summary>
-    public readonly record struct KeyMove(UInt128 Hash, KeyLocation Location, bool Removed);
+    /// <summary>The key-index entries that point into the rewritten range: their new places, and the entries to remove.</summary>
+    public sealed class KeyMoves
+    {
+        /// <summary>Entries whose record was kept, at its new place.</summary>
+        public List<KeyIndex.Update> Moved { get; } = new();
+
+        /// <summary>Entries whose record was removed (a tombstone past its horizon), at their old place.</summary>
+        public List<KeyIndex.Update> Removed { get; } = new();
+
+        public void Move(UInt128 hash, KeyLocation location) => Moved.Add(new KeyIndex.Update(hash, location));
+
+        public void Remove(UInt128 hash, KeyLocation location) => Removed.Add(new KeyIndex.Update(hash, location));
+    }
 
     /// <summary>Writes the cleaned segment's sealed indexes as <c>.index.cleaned</c> and <c>.timeindex.cleaned</c>, fsynced.</summary>
     public static void WriteCleanedIndexes(IStorage storage, LogSegment cleaned)
@@ -42,7 +54,7 @@ internal static class SegmentSwap
     /// without one, when the last reader lets go.
     /// </summary>
     /// <exception cref="SwapInterruptedException">A step failed: the folder is mid-swap until the next open recovers it.</exception>
-    public static void Swap(PartitionLog log, LogSegment[] old, LogSegment cleaned, SegmentSummary summary, List<KeyMove> keyMoves, SegmentDeleter? deleter)
+    public static void Swap(PartitionLog log, LogSegment[] old, LogSegment cleaned, SegmentSummary summary, KeyMoves keyMoves, SegmentDeleter? deleter)
     {
         var storage = log.Options.Storage;
         var directory = log.Directory;
@@ -79,7 +91,7 @@ internal static class SegmentSwap
     }
 
     /// <summary>The renames, fsyncs and the publication, under the log's write lock.</summary>
-    private static void Rename(PartitionLog log, LogSegment[] old, LogSegment cleaned, SegmentSummary summary, List<KeyMove> keyMoves)
+    private static void Rename(PartitionLog log, LogSegment[] old, LogSegment cleaned, SegmentSummary summary, KeyMoves keyMoves)
     {
         var storage = log.Options.Storage;
         var crash = log.Options.CrashPoints;
@@ -112,17 +124,15 @@ internal static class SegmentSwap
         var segments = current[..first].Append(replacement).Concat(current[(first + old.Length)..]).ToArray();
         log.ReplaceSegments(segments, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (keys) => // once per swap, a move per kept record: no time to tier up
         {
-            foreach (var move in keyMoves)
+            // Each key appears once. A kept record keeps its offset: Set moves the entry, or leaves it if a newer record of
+            // the key arrived meanwhile (the entry is there: only a pass removes entries, and passes over a partition are
+            // serial). SetMany touches each chunk's slots first, so their cache misses overlap.
+            keys.SetMany(CollectionsMarshal.AsSpan(keyMoves.Moved));
+            foreach (var removed in keyMoves.Removed)
             {
-                if (!move.Removed)
+                if (keys.TryGet(removed.Hash, out var now) && now.Offset == removed.Location.Offset)
                 {
-                    // The record keeps its offset: Set moves the entry, or leaves it if a newer record of the key arrived
-                    // meanwhile. (The entry is there: only a pass removes entries, and passes over a partition are serial.)
-                    keys.Set(move.Hash, move.Location);
-                }
-                else if (keys.TryGet(move.Hash, out var now) && now.Offset == move.Location.Offset)
-                {
-                    keys.Remove(move.Hash); // unless a newer record of the key arrived meanwhile
+                    keys.Remove(removed.Hash); // unless a newer record of the key arrived meanwhile
                 }
             }
         });
