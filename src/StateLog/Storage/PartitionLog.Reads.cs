@@ -44,7 +44,7 @@ internal sealed partial class PartitionLog
     {
         lock (Keys.Gate)
         {
-            return LiveOffsets.Take(Keys.Locations, Keys.Count, LogStartOffset, LogEndOffset);
+            return LiveOffsets.Take(Keys, LogStartOffset, LogEndOffset);
         }
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Runtime.CompilerServices;
 
 namespace StateLog.Storage.Records;
 
@@ -61,6 +62,7 @@ internal static class Varint
         return i;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every field of every record decoded (see Record.Parse)
     private static ulong ReadUnsigned(ReadOnlySpan<byte> source, ref int position, int maxBytes)
     {
         ulong v = 0;

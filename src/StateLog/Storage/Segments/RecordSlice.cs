@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using StateLog.Storage.Records;
 
 namespace StateLog.Storage.Segments;
@@ -27,6 +28,7 @@ internal struct RecordSlice
     /// <param name="batch">The bytes of the batch that holds <paramref name="record"/>.</param>
     /// <param name="record">A record parsed from <paramref name="batch"/>.</param>
     /// <param name="hashKey">Whether to compute <see cref="Hash"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the scan's optimized loop: a call here would run unoptimized code per record
     public static RecordSlice Of(ReadOnlySpan<byte> batch, Record record, bool hashKey)
     {
         // Overlaps gives the place of a slice of `batch` inside it; empty slices have none, and need none.
