@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 
 namespace StateLog.Storage;
 
@@ -304,6 +305,7 @@ internal sealed class KeyIndex
 
         public readonly LocationWalk GetEnumerator() => this;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the caller's loop (see WalkLocations)
         public bool MoveNext()
         {
             if (_next < 0)

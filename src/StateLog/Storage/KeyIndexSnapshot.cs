@@ -279,26 +279,19 @@ internal static class KeyIndexSnapshot
         }
 
         var cursor = new Cursor(baseOffsets);
-        var group = ArrayPool<KeyIndex.Update>.Shared.Rent(KeysPerGroup);
-        try
+        var group = new KeyIndex.Update[KeysPerGroup];
+        for (var start = 0; start < keyCount; start += KeysPerGroup)
         {
-            for (var start = 0; start < keyCount; start += KeysPerGroup)
+            var count = Math.Min(KeysPerGroup, keyCount - start);
+            for (var i = 0; i < count; i++)
             {
-                var count = Math.Min(KeysPerGroup, keyCount - start);
-                for (var i = 0; i < count; i++)
+                if (!TryReadKey(reader, logEndOffset, states, ref cursor, out group[i]))
                 {
-                    if (!TryReadKey(reader, logEndOffset, states, ref cursor, out group[i]))
-                    {
-                        return false;
-                    }
+                    return false;
                 }
-
-                keys.SetMany(group.AsSpan(0, count));
             }
-        }
-        finally
-        {
-            ArrayPool<KeyIndex.Update>.Shared.Return(group);
+
+            keys.SetMany(group.AsSpan(0, count));
         }
 
         return true;
