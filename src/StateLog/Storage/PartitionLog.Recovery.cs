@@ -46,6 +46,11 @@ internal sealed partial class PartitionLog
     {
         var storage = options.Storage;
         var files = storage.ListFiles(directory);
+        if (!files.Any(IsSwapOrLeftover))
+        {
+            return; // the usual case, found without the queries below (an open runs once per process: each is compiled for it)
+        }
+
         var changed = false;
         void Delete(string name)
         {
@@ -91,6 +96,11 @@ internal sealed partial class PartitionLog
         }
     }
 
+    /// <summary>Whether <paramref name="fileName"/> is part of an interrupted swap or a leftover of one.</summary>
+    private static bool IsSwapOrLeftover(string fileName) =>
+        fileName.EndsWith(SegmentFiles.DeletedSuffix, StringComparison.Ordinal) || fileName.EndsWith(".tmp", StringComparison.Ordinal)
+        || fileName.EndsWith(SegmentFiles.CleanedSuffix, StringComparison.Ordinal) || fileName.EndsWith(SegmentFiles.SwapSuffix, StringComparison.Ordinal);
+
     private static long BaseOffsetOf(string fileName) => SegmentFiles.TryParseOffset(fileName, out var offset) ? offset : long.MaxValue;
 
     /// <summary>One past the last offset of the whole batches in a file (its base offset when it has none).</summary>
@@ -111,7 +121,10 @@ internal sealed partial class PartitionLog
     {
         var storage = options.Storage;
         var files = storage.ListFiles(directory);
-        var logs = new SortedSet<long>();
+
+        // A sorted array, not a SortedSet<long>: an open runs once per process, and every generic instantiation over a
+        // value type it meets is compiled there and then.
+        var logs = new List<long>();
         foreach (var name in files)
         {
             if (name.EndsWith(SegmentFiles.LogExtension, StringComparison.Ordinal) && name.Length == 20 + SegmentFiles.LogExtension.Length
@@ -121,24 +134,33 @@ internal sealed partial class PartitionLog
             }
         }
 
+        var baseOffsets = logs.ToArray();
+        Array.Sort(baseOffsets);
+
         // Index files without a log are leftovers (Kafka's "orphaned index").
         foreach (var name in files)
         {
             if ((name.EndsWith(SegmentFiles.IndexExtension, StringComparison.Ordinal) || name.EndsWith(SegmentFiles.TimeIndexExtension, StringComparison.Ordinal))
-                && SegmentFiles.TryParseOffset(name, out var offset) && !logs.Contains(offset))
+                && SegmentFiles.TryParseOffset(name, out var offset) && Array.BinarySearch(baseOffsets, offset) < 0)
             {
                 storage.Delete(Path.Combine(directory, name));
             }
         }
 
-        if (logs.Count == 0)
+        if (baseOffsets.Length == 0)
         {
             var first = LogSegment.Create(storage, directory, 0, config.IndexIntervalBytes);
             storage.SyncDirectory(directory);
             return [first];
         }
 
-        return logs.Select(o => LogSegment.Open(storage, directory, o, config.IndexIntervalBytes)).ToArray();
+        var segments = new LogSegment[baseOffsets.Length];
+        for (var i = 0; i < segments.Length; i++)
+        {
+            segments[i] = LogSegment.Open(storage, directory, baseOffsets[i], config.IndexIntervalBytes);
+        }
+
+        return segments;
     }
 
     /// <summary>
