@@ -268,7 +268,7 @@ internal sealed partial class PartitionLog
         segment.File.WillRead(reader.Position, ReadAheadBytes);
         var read = 0L;
         var arena = default(RecordArena);
-        Span<RecordSlice> appended = stackalloc RecordSlice[RecordsPerLock];
+        RecordSlice[]? appended = null; // made when a record appended during a scan turns up (rare)
         while (reader.MoveNext())
         {
             var batch = reader.Current;
@@ -277,7 +277,7 @@ internal sealed partial class PartitionLog
                 continue; // the sparse index starts before `next`; batches below it do not count against the chunk
             }
 
-            TakeRecords(batch, next, live, ref arena, appended, into);
+            TakeRecords(batch, next, live, ref arena, ref appended, into);
             end = batch.NextOffset;
             read += batch.SizeInBytes;
             if (read >= ReadChunkBytes)
@@ -293,14 +293,14 @@ internal sealed partial class PartitionLog
     /// Adds the records of <paramref name="batch"/> at or after <paramref name="next"/> that are kept, their keys and
     /// values copied into shared <see cref="RecordArena"/> blocks instead of two arrays per record: all of them, or
     /// with <paramref name="live"/> those it says are latest. Records appended since it was taken are gathered in
-    /// <paramref name="appended"/> and judged by the key index (<see cref="KeepLatestAppended"/>).
+    /// <paramref name="appended"/> (made on first use) and judged by the key index (<see cref="KeepLatestAppended"/>).
     /// </summary>
     /// <remarks>
     /// Compiled optimized at once: a full scan runs once per process, and this is its per-record step. Only what every
     /// record needs is in it, so it compiles quickly; the rare records appended during a scan take a separate path.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void TakeRecords(RecordBatch batch, long next, LiveOffsets? live, ref RecordArena arena, Span<RecordSlice> appended, List<LogRecord> into)
+    private void TakeRecords(RecordBatch batch, long next, LiveOffsets? live, ref RecordArena arena, ref RecordSlice[]? appended, List<LogRecord> into)
     {
         var bytes = batch.Bytes;
         var pending = 0;
@@ -320,6 +320,7 @@ internal sealed partial class PartitionLog
 
                 if (record.Offset >= live.End)
                 {
+                    appended ??= new RecordSlice[RecordsPerLock];
                     appended[pending++] = RecordSlice.Of(bytes, record);
                     if (pending == appended.Length)
                     {
@@ -341,7 +342,7 @@ internal sealed partial class PartitionLog
 
         if (pending > 0)
         {
-            KeepLatestAppended(bytes, appended[..pending], ref arena, into);
+            KeepLatestAppended(bytes, appended.AsSpan(0, pending), ref arena, into);
         }
     }
 

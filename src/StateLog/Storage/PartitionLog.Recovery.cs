@@ -122,42 +122,42 @@ internal sealed partial class PartitionLog
         var storage = options.Storage;
         var files = storage.ListFiles(directory);
 
-        // A sorted array, not a SortedSet<long>: an open runs once per process, and every generic instantiation over a
-        // value type it meets is compiled there and then.
-        var logs = new List<long>();
+        // The log files' names sorted as strings: their fixed-width names sort as their offsets do, and an open (once per
+        // process) then compiles no sorted collection or sort over a value type, which the runtime does not ship precompiled.
+        var logs = new List<string>();
         foreach (var name in files)
         {
             if (name.EndsWith(SegmentFiles.LogExtension, StringComparison.Ordinal) && name.Length == 20 + SegmentFiles.LogExtension.Length
-                && SegmentFiles.TryParseOffset(name, out var offset))
+                && SegmentFiles.TryParseOffset(name, out _))
             {
-                logs.Add(offset);
+                logs.Add(name);
             }
         }
 
-        var baseOffsets = logs.ToArray();
-        Array.Sort(baseOffsets);
+        logs.Sort(StringComparer.Ordinal);
 
         // Index files without a log are leftovers (Kafka's "orphaned index").
         foreach (var name in files)
         {
             if ((name.EndsWith(SegmentFiles.IndexExtension, StringComparison.Ordinal) || name.EndsWith(SegmentFiles.TimeIndexExtension, StringComparison.Ordinal))
-                && SegmentFiles.TryParseOffset(name, out var offset) && Array.BinarySearch(baseOffsets, offset) < 0)
+                && SegmentFiles.TryParseOffset(name, out var offset) && logs.BinarySearch(SegmentFiles.Name(offset) + SegmentFiles.LogExtension, StringComparer.Ordinal) < 0)
             {
                 storage.Delete(Path.Combine(directory, name));
             }
         }
 
-        if (baseOffsets.Length == 0)
+        if (logs.Count == 0)
         {
             var first = LogSegment.Create(storage, directory, 0, config.IndexIntervalBytes);
             storage.SyncDirectory(directory);
             return [first];
         }
 
-        var segments = new LogSegment[baseOffsets.Length];
+        var segments = new LogSegment[logs.Count];
         for (var i = 0; i < segments.Length; i++)
         {
-            segments[i] = LogSegment.Open(storage, directory, baseOffsets[i], config.IndexIntervalBytes);
+            SegmentFiles.TryParseOffset(logs[i], out var baseOffset);
+            segments[i] = LogSegment.Open(storage, directory, baseOffset, config.IndexIntervalBytes);
         }
 
         return segments;
