@@ -38,25 +38,46 @@ internal sealed class LiveOffsets
     /// Copies the offsets of the live (non-tombstone) latest records of <paramref name="keys"/> in
     /// <c>[start, end)</c>; the caller holds the key index's lock, so they are one consistent state.
     /// </summary>
-    /// <remarks>Compiled optimized at once: a pass over the whole key index that runs once per scan.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static LiveOffsets Take(KeyIndex keys, long start, long end)
-    {
-        if (end - start <= Math.Min(64L * Math.Max(keys.Count, 1024), int.MaxValue))
-        {
-            var bits = new ulong[(int)((end - start + 63) >> 6)];
-            foreach (var location in keys.WalkLocations())
-            {
-                if (!location.IsTombstone && location.Offset >= start && location.Offset < end)
-                {
-                    var bit = location.Offset - start;
-                    bits[(int)(bit >> 6)] |= 1UL << (int)bit;
-                }
-            }
+    public static LiveOffsets Take(KeyIndex keys, long start, long end) =>
+        end - start <= Math.Min(64L * Math.Max(keys.Count, 1024), int.MaxValue) ? TakeBitmap(keys, start, end) : TakeSorted(keys, start, end);
 
-            return new LiveOffsets(start, end, bits, null);
+    /// <summary>Whether <paramref name="offset"/> (in <c>[Start, End)</c>) held its key's latest live record when the snapshot was taken.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the bitmap test, per record of the scan's optimized loop
+    public bool Contains(long offset)
+    {
+        if (_bits is not null)
+        {
+            var bit = offset - Start;
+            return bit >= 0 && (_bits[(int)(bit >> 6)] & (1UL << (int)bit)) != 0;
         }
 
+        return ContainsSorted(offset);
+    }
+
+    /// <remarks>
+    /// Each shape is compiled optimized at once, and only when used: a pass over the whole key index that runs once
+    /// per scan, long before tiered compilation would promote it.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static LiveOffsets TakeBitmap(KeyIndex keys, long start, long end)
+    {
+        var bits = new ulong[(int)((end - start + 63) >> 6)];
+        foreach (var location in keys.WalkLocations())
+        {
+            if (!location.IsTombstone && location.Offset >= start && location.Offset < end)
+            {
+                var bit = location.Offset - start;
+                bits[(int)(bit >> 6)] |= 1UL << (int)bit;
+            }
+        }
+
+        return new LiveOffsets(start, end, bits, null);
+    }
+
+    /// <inheritdoc cref="TakeBitmap" path="/remarks"/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static LiveOffsets TakeSorted(KeyIndex keys, long start, long end)
+    {
         var offsets = new long[keys.Count];
         var count = 0;
         foreach (var location in keys.WalkLocations())
@@ -70,19 +91,6 @@ internal sealed class LiveOffsets
         Array.Resize(ref offsets, count);
         Array.Sort(offsets);
         return new LiveOffsets(start, end, null, offsets);
-    }
-
-    /// <summary>Whether <paramref name="offset"/> (in <c>[Start, End)</c>) held its key's latest live record when the snapshot was taken.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the bitmap test, per record of the scan's optimized loop
-    public bool Contains(long offset)
-    {
-        if (_bits is not null)
-        {
-            var bit = offset - Start;
-            return bit >= 0 && (_bits[(int)(bit >> 6)] & (1UL << (int)bit)) != 0;
-        }
-
-        return ContainsSorted(offset);
     }
 
     private bool ContainsSorted(long offset)
