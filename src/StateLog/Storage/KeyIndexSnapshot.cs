@@ -206,8 +206,6 @@ internal static class KeyIndexSnapshot
             return null;
         }
 
-        file.WillRead(0, file.Length); // all of it is read next, a buffer at a time: fetched at once instead of a buffer per wait
-
         using var reader = new ChunkReader(file);
         var header = reader.Take(HeaderBytes);
         if (BinaryPrimitives.ReadUInt32BigEndian(header) != Magic || BinaryPrimitives.ReadInt32BigEndian(header[4..]) != Version)

@@ -15,9 +15,6 @@ internal sealed partial class PartitionLog
     /// <summary>Bytes of batches one <see cref="ReadChunk(long, List{LogRecord})"/> reads before it hands back what it found.</summary>
     private const int ReadChunkBytes = 256 * 1024;
 
-    /// <summary>How far ahead of a chunk's start a read asks the system to fetch (<see cref="IO.IStorageFile.WillRead"/>): the chunk and the next three.</summary>
-    private const int ReadAheadBytes = 4 * ReadChunkBytes;
-
     /// <summary>How many records a scan judges together (at most one hold of the key index's lock per group: appends wait for it).</summary>
     private const int RecordsPerLock = 256;
 
@@ -262,10 +259,6 @@ internal sealed partial class PartitionLog
     {
         var end = next;
         using var reader = new SegmentReader(segment, next, MaxBatchBytes);
-
-        // Chunks are read front to back, one call each: the disk fetches the next ones while this one is decoded, instead
-        // of each read waiting for its own bytes (a cold scan otherwise waits on every chunk).
-        segment.File.WillRead(reader.Position, ReadAheadBytes);
         var read = 0L;
         var arena = default(RecordArena);
         RecordSlice[]? appended = null; // made when a record appended during a scan turns up (rare)

@@ -1,14 +1,12 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
-using StateLog.Storage.IO;
 
 namespace StateLog.Tests.Storage;
 
-/// <summary>The full scan's paths that the scan tests elsewhere reach only in part, and the read-ahead hint under it.</summary>
+/// <summary>The full scan's paths that the scan tests elsewhere reach only in part.</summary>
 public sealed class LatestRecordScanTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
@@ -50,25 +48,6 @@ public sealed class LatestRecordScanTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 100).Select(k => $"key-{k}=before"), records.Where(r => r.Offset < before).Select(Describe));
         var latest = appended.Select((a, i) => (a.Key, a.Value, Offset: before + i)).GroupBy(a => a.Key).Select(g => g.Last()).Where(a => a.Value is not null);
         Assert.Equal(latest.OrderBy(a => a.Offset).Select(a => $"{a.Offset}:{a.Key}={a.Value}"), records.Where(r => r.Offset >= before).Select(r => $"{r.Offset}:{Describe(r)}"));
-    }
-
-    [Fact]
-    public void WillRead_IsOnlyAHint_AnyRangeLeavesTheBytesAsTheyAre()
-    {
-        var path = _dir.Combine("file");
-        var bytes = new byte[300_000];
-        new Random(7).NextBytes(bytes);
-        using var file = OsStorage.Instance.Open(path, create: true);
-        file.Write(0, bytes);
-        foreach (var (position, length) in new[] { (0L, (long)bytes.Length), (bytes.Length - 10L, 1L << 40), (bytes.Length + 4096L, 10L), (0L, 0L), (123L, -1L) })
-        {
-            file.WillRead(position, length);
-        }
-
-        var read = new byte[bytes.Length + 10];
-        Assert.Equal(bytes.Length, file.Read(0, read));
-        Assert.Equal(bytes, read[..bytes.Length]);
-        Assert.Equal(bytes.Length, new FileInfo(path).Length);
     }
 
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);

@@ -14,14 +14,6 @@ internal interface IStorageFile : IDisposable
 
     void Write(long position, ReadOnlySpan<byte> data);
 
-    /// <summary>
-    /// A hint that the bytes from <paramref name="position"/> on are about to be read front to back, so the storage can
-    /// fetch them while the caller works on what it has; reads are correct whether or not it is taken.
-    /// </summary>
-    void WillRead(long position, long length)
-    {
-    }
-
     /// <summary>Makes every write so far durable (fdatasync).</summary>
     void Sync();
 

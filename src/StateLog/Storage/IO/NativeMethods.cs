@@ -7,15 +7,13 @@ namespace StateLog.Storage.IO;
 
 /// <summary>
 /// The POSIX calls .NET does not expose: fdatasync (a log append needs its data, not its mtime, on disk), fsync of a
-/// folder (so creations and renames survive power loss), flock (which .NET's own locking can be configured off) and
-/// posix_fadvise (reading ahead of a sequential reader).
+/// folder (so creations and renames survive power loss) and flock (which .NET's own locking can be configured off).
 /// Failures are never swallowed: they surface as <see cref="IOException"/> with the errno text.
 /// </summary>
 internal static class NativeMethods
 {
     private const int LockExclusiveNonBlocking = 2 | 4; // LOCK_EX | LOCK_NB
     private const int ReadOnly = 0;
-    private const int AdviseWillNeed = 3; // POSIX_FADV_WILLNEED
 
     public static void SyncFile(FileStream stream)
     {
@@ -59,18 +57,6 @@ internal static class NativeMethods
         }
     }
 
-    /// <summary>
-    /// Asks Linux to start reading <paramref name="length"/> bytes at <paramref name="position"/> into the page cache
-    /// (posix_fadvise WILLNEED) and returns at once; a hint, so a refusal is ignored. Elsewhere it does nothing.
-    /// </summary>
-    public static void WillRead(SafeFileHandle handle, long position, long length)
-    {
-        if (OperatingSystem.IsLinux() && length > 0)
-        {
-            _ = posix_fadvise((int)handle.DangerousGetHandle(), position, length, AdviseWillNeed);
-        }
-    }
-
     public static void LockExclusive(SafeFileHandle handle, string path)
     {
         if (OperatingSystem.IsWindows())
@@ -101,11 +87,6 @@ internal static class NativeMethods
     [DllImport("libc", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int flock(int fd, int operation);
-
-    // Returns the error number instead of setting errno.
-    [DllImport("libc")]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int posix_fadvise(int fd, long offset, long len, int advice);
 
     [DllImport("libc", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

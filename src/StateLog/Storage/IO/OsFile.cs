@@ -33,8 +33,6 @@ internal sealed class OsFile(string path, FileStream stream) : IStorageFile
 
     public void Write(long position, ReadOnlySpan<byte> data) => RandomAccess.Write(Handle, data, position);
 
-    public void WillRead(long position, long length) => NativeMethods.WillRead(Handle, position, length);
-
     public void Sync() => NativeMethods.SyncFile(stream);
 
     public void SetLength(long length) => RandomAccess.SetLength(Handle, length);
