@@ -15,7 +15,7 @@ internal sealed partial class PartitionLog
     /// <summary>Bytes of batches one <see cref="ReadChunk(long, List{LogRecord})"/> reads before it hands back what it found.</summary>
     private const int ReadChunkBytes = 256 * 1024;
 
-    /// <summary>How many records a scan judges together (at most one hold of the key index's lock per group: appends wait for it).</summary>
+    /// <summary>How many records appended during a scan it judges together (one hold of the key index's lock per group: appends wait for it).</summary>
     private const int RecordsPerLock = 256;
 
     /// <summary>Records up to this size are read into a per-thread scratch buffer; larger ones into a pooled one.</summary>
