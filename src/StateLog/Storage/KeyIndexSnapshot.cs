@@ -40,6 +40,9 @@ internal static class KeyIndexSnapshot
 
     private const int HistogramBuckets = 1024;
 
+    /// <summary>How many keys a load decodes before it inserts them together (<see cref="ReadKeys"/>).</summary>
+    private const int KeysPerGroup = 256;
+
     /// <summary>The read and write buffer: the read-ahead size <see cref="BatchScanner"/> rents, so both share the pool's arrays.</summary>
     private const int BufferBytes = 256 * 1024;
 
@@ -261,45 +264,75 @@ internal static class KeyIndexSnapshot
     }
 
     /// <summary>Decodes the keys into <paramref name="keys"/>; false when one does not fit the segments it claims to be in.</summary>
-    /// <remarks>Compiled optimized at once: it runs once per open, a loop over every key, long before tiered compilation would promote it.</remarks>
+    /// <remarks>
+    /// Compiled optimized at once: it runs once per open, a loop over every key, long before tiered compilation would
+    /// promote it. Keys go in through <see cref="KeyIndex.SetMany"/> a group at a time: each lands on a random slot of
+    /// a multi-megabyte table, and a group's slots are touched together so their cache misses overlap.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool ReadKeys(ChunkReader reader, int keyCount, long logEndOffset, SegmentState[] states, KeyIndex keys)
     {
-        var cursor = new Cursor(Array.ConvertAll(states, s => s.BaseOffset));
-        for (var i = 0; i < keyCount; i++)
+        var baseOffsets = new long[states.Length];
+        for (var s = 0; s < states.Length; s++)
         {
-            var e = reader.Peek(MaxKeyEntryBytes);
-            var n = 0;
-            var offset = cursor.Offset + 1 + Bias + Varint.ReadLong(e, ref n);
-            var size = cursor.Size + Varint.ReadLong(e, ref n);
-            if (offset <= cursor.Offset || offset >= logEndOffset || size is < -1 or > int.MaxValue)
-            {
-                return false;
-            }
-
-            var expected = cursor.ExpectedPosition(offset);
-            var position = expected + Bias + Varint.ReadLong(e, ref n);
-            var segment = states[cursor.Segment];
-            if (position < expected || offset < segment.BaseOffset || position + Math.Max(size, 0) > segment.Size || e.Length < n + HashBytes + (size < 0 ? 0 : 4))
-            {
-                return false;
-            }
-
-            var hash = BinaryPrimitives.ReadUInt128BigEndian(e[n..]);
-            n += HashBytes;
-            var checksum = 0u;
-            if (size >= 0)
-            {
-                checksum = BinaryPrimitives.ReadUInt32BigEndian(e[n..]);
-                n += 4;
-            }
-
-            var location = new KeyLocation(offset, (int)position, (int)size, checksum);
-            keys.Set(hash, location);
-            reader.Skip(n);
-            cursor.Advance(location);
+            baseOffsets[s] = states[s].BaseOffset;
         }
 
+        var cursor = new Cursor(baseOffsets);
+        var group = new KeyIndex.Update[KeysPerGroup];
+        for (var start = 0; start < keyCount; start += KeysPerGroup)
+        {
+            var count = Math.Min(KeysPerGroup, keyCount - start);
+            for (var i = 0; i < count; i++)
+            {
+                if (!TryReadKey(reader, logEndOffset, states, ref cursor, out group[i]))
+                {
+                    return false;
+                }
+            }
+
+            keys.SetMany(group.AsSpan(0, count));
+        }
+
+        return true;
+    }
+
+    /// <summary>Decodes the next key; false when it does not fit the segments it claims to be in.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into ReadKeys' optimized loop
+    private static bool TryReadKey(ChunkReader reader, long logEndOffset, SegmentState[] states, ref Cursor cursor, out KeyIndex.Update update)
+    {
+        var e = reader.Peek(MaxKeyEntryBytes);
+        var n = 0;
+        var offset = cursor.Offset + 1 + Bias + Varint.ReadLong(e, ref n);
+        var size = cursor.Size + Varint.ReadLong(e, ref n);
+        if (offset <= cursor.Offset || offset >= logEndOffset || size is < -1 or > int.MaxValue)
+        {
+            update = default;
+            return false;
+        }
+
+        var expected = cursor.ExpectedPosition(offset);
+        var position = expected + Bias + Varint.ReadLong(e, ref n);
+        var segment = states[cursor.Segment];
+        if (position < expected || offset < segment.BaseOffset || position + Math.Max(size, 0) > segment.Size || e.Length < n + HashBytes + (size < 0 ? 0 : 4))
+        {
+            update = default;
+            return false;
+        }
+
+        var hash = BinaryPrimitives.ReadUInt128BigEndian(e[n..]);
+        n += HashBytes;
+        var checksum = 0u;
+        if (size >= 0)
+        {
+            checksum = BinaryPrimitives.ReadUInt32BigEndian(e[n..]);
+            n += 4;
+        }
+
+        var location = new KeyLocation(offset, (int)position, (int)size, checksum);
+        reader.Skip(n);
+        cursor.Advance(location);
+        update = new KeyIndex.Update(hash, location);
         return true;
     }
 
@@ -318,6 +351,7 @@ internal static class KeyIndexSnapshot
 
         public int Segment { get; private set; } = -1;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // per key, into the optimized load and the close's write loop
         public void Advance(KeyLocation location)
         {
             Offset = location.Offset;
@@ -326,6 +360,7 @@ internal static class KeyIndexSnapshot
         }
 
         /// <summary>Moves to the segment holding <paramref name="offset"/> (keys come in offset order) and returns where its record starts at the earliest.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // per key (see Advance)
         public long ExpectedPosition(long offset)
         {
             var segment = Math.Max(Segment, 0);
@@ -418,6 +453,7 @@ internal static class KeyIndexSnapshot
         public bool AtTrailer => _bufferFilePosition + _start == _fileLength - TrailerBytes;
 
         /// <summary>Up to <paramref name="count"/> bytes from the current position (fewer only at the end of the file), not consumed.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // per key of a load
         public ReadOnlySpan<byte> Peek(int count)
         {
             if (_length - _start < count)
@@ -441,6 +477,7 @@ internal static class KeyIndexSnapshot
             return span;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // per key of a load
         public void Skip(int count) => _start += count;
 
         public void Dispose()

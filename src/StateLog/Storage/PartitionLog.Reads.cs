@@ -15,7 +15,7 @@ internal sealed partial class PartitionLog
     /// <summary>Bytes of batches one <see cref="ReadChunk(long, List{LogRecord})"/> reads before it hands back what it found.</summary>
     private const int ReadChunkBytes = 256 * 1024;
 
-    /// <summary>How many records a scan judges together (at most one hold of the key index's lock per group: appends wait for it).</summary>
+    /// <summary>How many records appended during a scan it judges together (one hold of the key index's lock per group: appends wait for it).</summary>
     private const int RecordsPerLock = 256;
 
     /// <summary>Records up to this size are read into a per-thread scratch buffer; larger ones into a pooled one.</summary>
@@ -44,7 +44,7 @@ internal sealed partial class PartitionLog
     {
         lock (Keys.Gate)
         {
-            return LiveOffsets.Take(Keys.Locations, Keys.Count, LogStartOffset, LogEndOffset);
+            return LiveOffsets.Take(Keys, LogStartOffset, LogEndOffset);
         }
     }
 
@@ -253,117 +253,120 @@ internal sealed partial class PartitionLog
 
     /// <summary>
     /// Reads a chunk of <paramref name="segment"/> from <paramref name="next"/> on into <paramref name="into"/>: every
-    /// record, or with <paramref name="live"/> only the latest live ones. Each batch's records are gathered as
-    /// <see cref="RecordSlice"/>s, judged in groups (see <see cref="Emit"/>), and copied into shared
-    /// <see cref="RecordArena"/> blocks instead of two arrays per record.
+    /// record, or with <paramref name="live"/> only the latest live ones (see <see cref="TakeRecords"/>).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long ReadFromSegment(LogSegment segment, long next, List<LogRecord> into, LiveOffsets? live)
     {
         var end = next;
         using var reader = new SegmentReader(segment, next, MaxBatchBytes);
         var read = 0L;
         var arena = default(RecordArena);
-        var slices = ArrayPool<RecordSlice>.Shared.Rent(RecordsPerLock);
-        try
+        RecordSlice[]? appended = null; // made when a record appended during a scan turns up (rare)
+        while (reader.MoveNext())
         {
-            while (reader.MoveNext())
+            var batch = reader.Current;
+            if (batch.LastOffset < next)
             {
-                var batch = reader.Current;
-                if (batch.LastOffset < next)
-                {
-                    continue; // the sparse index starts before `next`; batches below it do not count against the chunk
-                }
-
-                var bytes = batch.Bytes;
-                var count = 0;
-                foreach (var record in batch)
-                {
-                    if (record.Offset < next || (live is not null && record.IsTombstone))
-                    {
-                        continue;
-                    }
-
-                    slices[count++] = RecordSlice.Of(bytes, record, hashKey: live is not null && record.Offset >= live.End);
-                    if (count == RecordsPerLock)
-                    {
-                        Emit(bytes, slices.AsSpan(0, count), live, ref arena, into);
-                        count = 0;
-                    }
-                }
-
-                Emit(bytes, slices.AsSpan(0, count), live, ref arena, into);
-                end = batch.NextOffset;
-                read += batch.SizeInBytes;
-                if (read >= ReadChunkBytes)
-                {
-                    break;
-                }
+                continue; // the sparse index starts before `next`; batches below it do not count against the chunk
             }
-        }
-        finally
-        {
-            ArrayPool<RecordSlice>.Shared.Return(slices);
+
+            TakeRecords(batch, next, live, ref arena, ref appended, into);
+            end = batch.NextOffset;
+            read += batch.SizeInBytes;
+            if (read >= ReadChunkBytes)
+            {
+                break;
+            }
         }
 
         return end;
     }
 
     /// <summary>
-    /// Adds the records of <paramref name="slices"/> (of the batch <paramref name="batch"/>) that are kept: all of
-    /// them, or with <paramref name="live"/> those it says are latest, and of the records appended since it was
-    /// taken those the key index says are, looked up together under one hold of its lock.
+    /// Adds the records of <paramref name="batch"/> at or after <paramref name="next"/> that are kept, their keys and
+    /// values copied into shared <see cref="RecordArena"/> blocks instead of two arrays per record: all of them, or
+    /// with <paramref name="live"/> those it says are latest. Records appended since it was taken are gathered in
+    /// <paramref name="appended"/> (made on first use) and judged by the key index (<see cref="KeepLatestAppended"/>).
     /// </summary>
+    /// <remarks>
+    /// Compiled optimized at once: a full scan runs once per process, and this is its per-record step. Only what every
+    /// record needs is in it, so it compiles quickly; the rare records appended during a scan take a separate path.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Emit(ReadOnlySpan<byte> batch, Span<RecordSlice> slices, LiveOffsets? live, ref RecordArena arena, List<LogRecord> into)
+    private void TakeRecords(RecordBatch batch, long next, LiveOffsets? live, ref RecordArena arena, ref RecordSlice[]? appended, List<LogRecord> into)
     {
-        if (slices.IsEmpty)
+        var bytes = batch.Bytes;
+        var pending = 0;
+        foreach (var record in batch)
         {
-            return;
-        }
-
-        if (live is not null)
-        {
-            var appended = false;
-            foreach (ref var slice in slices)
+            if (record.Offset < next)
             {
-                appended |= slice.Offset >= live.End;
-                slice.Kept = slice.Offset < live.End && live.Contains(slice.Offset);
+                continue;
             }
 
-            if (appended)
+            if (live is not null)
             {
-                lock (Keys.Gate)
+                if (record.IsTombstone)
                 {
-                    foreach (ref var slice in slices)
+                    continue;
+                }
+
+                if (record.Offset >= live.End)
+                {
+                    appended ??= new RecordSlice[RecordsPerLock];
+                    appended[pending++] = RecordSlice.Of(bytes, record);
+                    if (pending == appended.Length)
                     {
-                        if (slice.Offset >= live.End)
-                        {
-                            slice.Kept = Keys.TryGet(slice.Hash, out var location) && location.Offset == slice.Offset;
-                        }
+                        KeepLatestAppended(bytes, appended, ref arena, into);
+                        pending = 0;
                     }
+
+                    continue;
+                }
+
+                if (!live.Contains(record.Offset))
+                {
+                    continue;
                 }
             }
+
+            Add(record.Key, record.Value, record.IsTombstone, record.Offset, record.Timestamp, ref arena, into);
         }
 
-        var keptBytes = 0;
-        foreach (ref readonly var slice in slices)
+        if (pending > 0)
         {
-            keptBytes += slice.Kept ? slice.KeyLength + Math.Max(slice.ValueLength, 0) : 0;
+            KeepLatestAppended(bytes, appended.AsSpan(0, pending), ref arena, into);
+        }
+    }
+
+    /// <summary>
+    /// Adds the records of <paramref name="slices"/> (of the batch <paramref name="batch"/>, appended after the scan's
+    /// live offsets were taken) that the key index says are latest, looked up together under one hold of its lock.
+    /// </summary>
+    private void KeepLatestAppended(ReadOnlySpan<byte> batch, Span<RecordSlice> slices, ref RecordArena arena, List<LogRecord> into)
+    {
+        lock (Keys.Gate)
+        {
+            foreach (ref var slice in slices)
+            {
+                slice.Kept = Keys.TryGet(slice.Hash, out var location) && location.Offset == slice.Offset;
+            }
         }
 
-        arena.Reserve(keptBytes);
         foreach (ref readonly var slice in slices)
         {
             if (slice.Kept)
             {
-                into.Add(new LogRecord(
-                    arena.Copy(batch.Slice(slice.KeyStart, slice.KeyLength)),
-                    slice.ValueLength < 0 ? (ReadOnlyMemory<byte>?)null : arena.Copy(batch.Slice(slice.ValueStart, slice.ValueLength)),
-                    Partition,
-                    slice.Offset,
-                    DateTimeOffset.FromUnixTimeMilliseconds(slice.Timestamp)));
+                Add(batch.Slice(slice.KeyStart, slice.KeyLength), batch.Slice(slice.ValueStart, Math.Max(slice.ValueLength, 0)), slice.ValueLength < 0, slice.Offset, slice.Timestamp, ref arena, into);
             }
         }
+    }
+
+    /// <summary>Adds one record, its key and value copied into one arena block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into TakeRecords' loop
+    private void Add(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool isTombstone, long offset, long timestamp, ref RecordArena arena, List<LogRecord> into)
+    {
+        arena.Reserve(key.Length + value.Length);
+        into.Add(new LogRecord(arena.Copy(key), isTombstone ? (ReadOnlyMemory<byte>?)null : arena.Copy(value), Partition, offset, DateTimeOffset.FromUnixTimeMilliseconds(timestamp)));
     }
 }

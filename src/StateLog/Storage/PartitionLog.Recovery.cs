@@ -46,6 +46,11 @@ internal sealed partial class PartitionLog
     {
         var storage = options.Storage;
         var files = storage.ListFiles(directory);
+        if (!files.Any(IsSwapOrLeftover))
+        {
+            return; // the usual case, found without the queries below (an open runs once per process: each is compiled for it)
+        }
+
         var changed = false;
         void Delete(string name)
         {
@@ -91,6 +96,11 @@ internal sealed partial class PartitionLog
         }
     }
 
+    /// <summary>Whether <paramref name="fileName"/> is part of an interrupted swap or a leftover of one.</summary>
+    private static bool IsSwapOrLeftover(string fileName) =>
+        fileName.EndsWith(SegmentFiles.DeletedSuffix, StringComparison.Ordinal) || fileName.EndsWith(".tmp", StringComparison.Ordinal)
+        || fileName.EndsWith(SegmentFiles.CleanedSuffix, StringComparison.Ordinal) || fileName.EndsWith(SegmentFiles.SwapSuffix, StringComparison.Ordinal);
+
     private static long BaseOffsetOf(string fileName) => SegmentFiles.TryParseOffset(fileName, out var offset) ? offset : long.MaxValue;
 
     /// <summary>One past the last offset of the whole batches in a file (its base offset when it has none).</summary>
@@ -111,21 +121,26 @@ internal sealed partial class PartitionLog
     {
         var storage = options.Storage;
         var files = storage.ListFiles(directory);
-        var logs = new SortedSet<long>();
+
+        // The log files' names sorted as strings: their fixed-width names sort as their offsets do, and an open (once per
+        // process) then compiles no sorted collection or sort over a value type, which the runtime does not ship precompiled.
+        var logs = new List<string>();
         foreach (var name in files)
         {
             if (name.EndsWith(SegmentFiles.LogExtension, StringComparison.Ordinal) && name.Length == 20 + SegmentFiles.LogExtension.Length
-                && SegmentFiles.TryParseOffset(name, out var offset))
+                && SegmentFiles.TryParseOffset(name, out _))
             {
-                logs.Add(offset);
+                logs.Add(name);
             }
         }
+
+        logs.Sort(StringComparer.Ordinal);
 
         // Index files without a log are leftovers (Kafka's "orphaned index").
         foreach (var name in files)
         {
             if ((name.EndsWith(SegmentFiles.IndexExtension, StringComparison.Ordinal) || name.EndsWith(SegmentFiles.TimeIndexExtension, StringComparison.Ordinal))
-                && SegmentFiles.TryParseOffset(name, out var offset) && !logs.Contains(offset))
+                && SegmentFiles.TryParseOffset(name, out var offset) && logs.BinarySearch(SegmentFiles.Name(offset) + SegmentFiles.LogExtension, StringComparer.Ordinal) < 0)
             {
                 storage.Delete(Path.Combine(directory, name));
             }
@@ -138,7 +153,14 @@ internal sealed partial class PartitionLog
             return [first];
         }
 
-        return logs.Select(o => LogSegment.Open(storage, directory, o, config.IndexIntervalBytes)).ToArray();
+        var segments = new LogSegment[logs.Count];
+        for (var i = 0; i < segments.Length; i++)
+        {
+            SegmentFiles.TryParseOffset(logs[i], out var baseOffset);
+            segments[i] = LogSegment.Open(storage, directory, baseOffset, config.IndexIntervalBytes);
+        }
+
+        return segments;
     }
 
     /// <summary>

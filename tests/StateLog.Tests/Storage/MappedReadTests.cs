@@ -342,7 +342,8 @@ public sealed class MappedReadTests : IDisposable
     [Fact]
     public void LiveOffsets_BothShapes_AnswerLikeASet_InOrderAndOutOfOrder()
     {
-        // 200,000 offsets: a bitmap for a key count of 3,125 and more, a sorted array below.
+        // 200,000 offsets: a bitmap for a key count of 3,125 and more, a sorted array below. Keys past the range fill
+        // the index up to the count; the key hashing to zero (kept beside the table) holds the first offset or the tombstone.
         const long Range = 200_000;
         var gen = Gen.Select(Gen.Long[0, Range - 2].Array[0, 300], Gen.Long[0, 100_000], Gen.Int[1, 6000], Gen.Long[0, Range + 100].Array[0, 200]);
         gen.Sample(sample =>
@@ -350,9 +351,21 @@ public sealed class MappedReadTests : IDisposable
             var (offsets, start, countForShape, queries) = sample;
             var set = offsets.Select(o => start + o).ToHashSet();
             var tombstone = start + Range - 1;
-            var locations = set.Select(o => new KeyLocation(o, 0, 1, 0)).Append(new KeyLocation(tombstone, 0, -1, 0)).ToList();
             var end = start + Range;
-            var live = LiveOffsets.Take(locations, countForShape, start, end);
+            var keys = new KeyIndex();
+            var hash = (UInt128)1;
+            foreach (var offset in set)
+            {
+                keys.Set(offset == set.First() ? UInt128.Zero : hash++, new KeyLocation(offset, 0, 1, 0));
+            }
+
+            keys.Set(set.Count == 0 ? UInt128.Zero : hash++, new KeyLocation(tombstone, 0, -1, 0));
+            for (var filler = 0L; keys.Count < countForShape; filler++)
+            {
+                keys.Set(hash++, new KeyLocation(end + filler, 0, 1, 0));
+            }
+
+            var live = LiveOffsets.Take(keys, start, end);
             foreach (var query in queries.Order().Concat(queries).Where(q => q < Range))
             {
                 Assert.Equal(set.Contains(start + query), live.Contains(start + query));

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.IO;
+using System.Runtime.CompilerServices;
 
 namespace StateLog.Storage.Records;
 
@@ -123,6 +124,7 @@ internal readonly ref struct RecordBatch
 
         public readonly Record Current => _current;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per record of a scan that runs once per process (see Record.Parse)
         public bool MoveNext()
         {
             if (_remaining == 0)

@@ -60,7 +60,7 @@ internal static class RecordHeaders
     }
 
     /// <summary>Skips <paramref name="count"/> headers starting at <paramref name="position"/>, checking every length.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per record decoded (see Record.Parse)
     public static void Skip(ReadOnlySpan<byte> source, ref int position, int count)
     {
         for (var i = 0; i < count; i++)
@@ -78,7 +78,7 @@ internal static class RecordHeaders
     }
 
     /// <summary>Reads a length varint and checks that the bytes it announces are there.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called by Record.Parse per record: see there
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per key and value decoded (see Record.Parse)
     public static int ReadLength(ReadOnlySpan<byte> source, ref int position, bool allowNull)
     {
         var length = Varint.ReadInt(source, ref position);

@@ -62,7 +62,7 @@ internal static class Varint
         return i;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // called by Record.Parse per field: see there
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every field of every record decoded (see Record.Parse)
     private static ulong ReadUnsigned(ReadOnlySpan<byte> source, ref int position, int maxBytes)
     {
         ulong v = 0;

@@ -1,6 +1,5 @@
 using System;
-using System.Collections;
-using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 
 namespace StateLog.Storage.Segments;
 
@@ -17,11 +16,11 @@ namespace StateLog.Storage.Segments;
 /// </remarks>
 internal sealed class LiveOffsets
 {
-    private readonly BitArray? _bits;
+    private readonly ulong[]? _bits;
     private readonly long[]? _sorted;
     private int _cursor;
 
-    private LiveOffsets(long start, long end, BitArray? bits, long[]? sorted)
+    private LiveOffsets(long start, long end, ulong[]? bits, long[]? sorted)
     {
         Start = start;
         End = end;
@@ -36,47 +35,66 @@ internal sealed class LiveOffsets
     public long End { get; }
 
     /// <summary>
-    /// Copies the offsets of the live (non-tombstone) latest records among <paramref name="locations"/> in
+    /// Copies the offsets of the live (non-tombstone) latest records of <paramref name="keys"/> in
     /// <c>[start, end)</c>; the caller holds the key index's lock, so they are one consistent state.
     /// </summary>
-    public static LiveOffsets Take(IEnumerable<KeyLocation> locations, int count, long start, long end)
-    {
-        if (end - start <= Math.Min(64L * Math.Max(count, 1024), int.MaxValue))
-        {
-            var bits = new BitArray(checked((int)(end - start)));
-            foreach (var location in locations)
-            {
-                if (!location.IsTombstone && location.Offset >= start && location.Offset < end)
-                {
-                    bits[(int)(location.Offset - start)] = true;
-                }
-            }
-
-            return new LiveOffsets(start, end, bits, null);
-        }
-
-        var sorted = new List<long>(count);
-        foreach (var location in locations)
-        {
-            if (!location.IsTombstone && location.Offset >= start && location.Offset < end)
-            {
-                sorted.Add(location.Offset);
-            }
-        }
-
-        var offsets = sorted.ToArray();
-        Array.Sort(offsets);
-        return new LiveOffsets(start, end, null, offsets);
-    }
+    public static LiveOffsets Take(KeyIndex keys, long start, long end) =>
+        end - start <= Math.Min(64L * Math.Max(keys.Count, 1024), int.MaxValue) ? TakeBitmap(keys, start, end) : TakeSorted(keys, start, end);
 
     /// <summary>Whether <paramref name="offset"/> (in <c>[Start, End)</c>) held its key's latest live record when the snapshot was taken.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the bitmap test, per record of the scan's optimized loop
     public bool Contains(long offset)
     {
         if (_bits is not null)
         {
-            return offset >= Start && _bits[(int)(offset - Start)];
+            var bit = offset - Start;
+            return bit >= 0 && (_bits[(int)(bit >> 6)] & (1UL << (int)bit)) != 0;
         }
 
+        return ContainsSorted(offset);
+    }
+
+    /// <remarks>
+    /// Each shape is compiled optimized at once, and only when used: a pass over the whole key index that runs once
+    /// per scan, long before tiered compilation would promote it.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static LiveOffsets TakeBitmap(KeyIndex keys, long start, long end)
+    {
+        var bits = new ulong[(int)((end - start + 63) >> 6)];
+        foreach (var location in keys.WalkLocations())
+        {
+            if (!location.IsTombstone && location.Offset >= start && location.Offset < end)
+            {
+                var bit = location.Offset - start;
+                bits[(int)(bit >> 6)] |= 1UL << (int)bit;
+            }
+        }
+
+        return new LiveOffsets(start, end, bits, null);
+    }
+
+    /// <inheritdoc cref="TakeBitmap" path="/remarks"/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static LiveOffsets TakeSorted(KeyIndex keys, long start, long end)
+    {
+        var offsets = new long[keys.Count];
+        var count = 0;
+        foreach (var location in keys.WalkLocations())
+        {
+            if (!location.IsTombstone && location.Offset >= start && location.Offset < end)
+            {
+                offsets[count++] = location.Offset;
+            }
+        }
+
+        Array.Resize(ref offsets, count);
+        Array.Sort(offsets);
+        return new LiveOffsets(start, end, null, offsets);
+    }
+
+    private bool ContainsSorted(long offset)
+    {
         var sorted = _sorted!;
 
         // A scan asks in increasing offset order: walk forward from the last answer, searching only if it went back.

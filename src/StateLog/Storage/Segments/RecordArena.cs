@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace StateLog.Storage.Segments;
 
@@ -29,6 +30,7 @@ internal struct RecordArena
     }
 
     /// <summary>A copy of <paramref name="bytes"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the scan's optimized loop (see RecordSlice.Of)
     public ReadOnlyMemory<byte> Copy(ReadOnlySpan<byte> bytes)
     {
         if (bytes.IsEmpty)

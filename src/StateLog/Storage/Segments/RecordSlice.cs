@@ -18,7 +18,7 @@ internal struct RecordSlice
     /// <summary>The value's length, or -1 for a tombstone.</summary>
     public int ValueLength;
 
-    /// <summary>The key's <see cref="KeyIndex.Hash"/>, when the scan checks records against the key index.</summary>
+    /// <summary>The key's <see cref="KeyIndex.Hash"/>.</summary>
     public UInt128 Hash;
 
     /// <summary>Whether the record goes into the result.</summary>
@@ -26,8 +26,7 @@ internal struct RecordSlice
 
     /// <param name="batch">The bytes of the batch that holds <paramref name="record"/>.</param>
     /// <param name="record">A record parsed from <paramref name="batch"/>.</param>
-    /// <param name="hashKey">Whether to compute <see cref="Hash"/>.</param>
-    public static RecordSlice Of(ReadOnlySpan<byte> batch, Record record, bool hashKey)
+    public static RecordSlice Of(ReadOnlySpan<byte> batch, Record record)
     {
         // Overlaps gives the place of a slice of `batch` inside it; empty slices have none, and need none.
         batch.Overlaps(record.Key, out var keyStart);
@@ -40,7 +39,7 @@ internal struct RecordSlice
             KeyLength = record.Key.Length,
             ValueStart = record.Value.IsEmpty ? 0 : valueStart,
             ValueLength = record.IsTombstone ? -1 : record.Value.Length,
-            Hash = hashKey ? KeyIndex.Hash(record.Key) : default,
+            Hash = KeyIndex.Hash(record.Key),
             Kept = true,
         };
     }
