@@ -1,13 +1,15 @@
 using System;
 using System.Collections.Generic;
 using System.IO.Hashing;
+using System.Threading;
 
 namespace StateLog.Storage;
 
 /// <summary>
 /// Key → location of its latest record, for one partition: a 128-bit XxHash of the key bytes plus a 24-byte
 /// <see cref="KeyLocation"/>, so memory per key is bounded whatever the key's length. Readers verify the key bytes
-/// they read, so a hash collision can never return another key's value. Callers synchronise through <see cref="Gate"/>.
+/// they read, so a hash collision can never return another key's value. Callers synchronise through <see cref="Gate"/>,
+/// except point reads' <see cref="TryGetUnsynchronized"/>, whose answer the reader proves before using it.
 /// </summary>
 /// <remarks>
 /// An open-addressing table with linear probing (40 bytes a slot, at most three quarters full, so about 53 to 80 bytes
@@ -78,9 +80,45 @@ internal sealed class KeyIndex
             return _hasZeroKey;
         }
 
-        var i = Find(hash);
+        var i = Find(_slots, hash);
         location = i >= 0 ? _slots[i].Location : default;
         return i >= 0;
+    }
+
+    /// <summary>
+    /// <see cref="TryGet"/> without holding <see cref="Gate"/>, for a point read's fast path. The answer may be torn
+    /// by a concurrent writer (a location mixing the fields of two updates, a slot moved by a removal, a key missed
+    /// while the table grows), so the caller must prove it before using it: a found location counts only when the
+    /// bytes there pass the record's CRC-32C and carry the key, and "not found" or a tombstone must be asked again
+    /// under the lock. Never throws and never loops forever: the table is never full, and a grown table is published
+    /// only once filled.
+    /// </summary>
+    public bool TryGetUnsynchronized(UInt128 hash, out KeyLocation location)
+    {
+        var low = (ulong)hash;
+        var high = (ulong)(hash >> 64);
+        var slots = Volatile.Read(ref _slots);
+        var i = Home(low, slots.Length);
+        while (true)
+        {
+            ref var slot = ref slots[i];
+            if (slot.Low == low && slot.High == high && (low | high) != 0)
+            {
+                location = slot.Location;
+                return true;
+            }
+
+            if (!slot.IsUsed)
+            {
+                location = default;
+                return false;
+            }
+
+            if (++i == slots.Length)
+            {
+                i = 0;
+            }
+        }
     }
 
     public void Set(UInt128 hash, KeyLocation location)
@@ -92,7 +130,7 @@ internal sealed class KeyIndex
             return;
         }
 
-        var i = Find(hash);
+        var i = Find(_slots, hash);
         if (i >= 0)
         {
             SetLocation(ref _slots[i].Location, true, location);
@@ -102,13 +140,14 @@ internal sealed class KeyIndex
         if ((_used + 1) * 4L > _slots.Length * 3L)
         {
             Grow();
-            i = Find(hash);
+            i = Find(_slots, hash);
         }
 
+        // The location before the hash, so an unsynchronised reader that finds the hash rarely sees an empty location.
         ref var slot = ref _slots[~i];
+        SetLocation(ref slot.Location, false, location);
         slot.Low = (ulong)hash;
         slot.High = (ulong)(hash >> 64);
-        SetLocation(ref slot.Location, false, location);
         _used++;
     }
 
@@ -150,7 +189,7 @@ internal sealed class KeyIndex
             return;
         }
 
-        var i = Find(hash);
+        var i = Find(_slots, hash);
         if (i < 0)
         {
             return;
@@ -198,12 +237,11 @@ internal sealed class KeyIndex
         slot = location;
     }
 
-    /// <summary>The slot holding <paramref name="hash"/>, or the complement of the empty slot where it would go.</summary>
-    private int Find(UInt128 hash)
+    /// <summary>The slot of <paramref name="slots"/> holding <paramref name="hash"/>, or the complement of the empty slot where it would go.</summary>
+    private static int Find(Slot[] slots, UInt128 hash)
     {
         var low = (ulong)hash;
         var high = (ulong)(hash >> 64);
-        var slots = _slots;
         var i = Home(low, slots.Length);
         while (true)
         {
@@ -267,17 +305,19 @@ internal sealed class KeyIndex
 
     private void Grow() => Rehash(_slots.Length + (_slots.Length / 2));
 
+    /// <summary>Moves every key to a table of <paramref name="length"/> slots, published only once filled (see <see cref="TryGetUnsynchronized"/>).</summary>
     private void Rehash(int length)
     {
-        var old = _slots;
-        _slots = new Slot[length];
-        foreach (var slot in old)
+        var slots = new Slot[length];
+        foreach (var slot in _slots)
         {
             if (slot.IsUsed)
             {
-                _slots[~Find(slot.Hash)] = slot;
+                slots[~Find(slots, slot.Hash)] = slot;
             }
         }
+
+        Volatile.Write(ref _slots, slots);
     }
 
     /// <summary>One key's new latest location, as <see cref="SetMany"/> takes it.</summary>
