@@ -49,6 +49,11 @@ public sealed class KeyIndexTests
             {
                 Assert.Equal(model.TryGetValue(hash, out var expected), index.TryGet(hash, out var actual));
                 Assert.Equal(expected, actual);
+
+                // With no writer running, the unsynchronised probe agrees (the all-zero hash it leaves to the locked path).
+                var found = index.TryGetUnsynchronized(hash, out var unsynchronized);
+                Assert.Equal(hash != UInt128.Zero && model.ContainsKey(hash), found);
+                Assert.Equal(found ? expected : default, unsynchronized);
             }
 
             Assert.Equal(model.OrderBy(e => e.Key).ToArray(), index.Entries().OrderBy(e => e.Key).ToArray());
