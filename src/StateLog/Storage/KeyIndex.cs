@@ -25,7 +25,7 @@ internal sealed class KeyIndex
     /// <summary>How many slots <see cref="SetMany"/> touches ahead of updating them.</summary>
     private const int TouchChunk = 32;
 
-    private Slot[] _slots = new Slot[MinCapacity];
+    private Table _slots = new(MinCapacity);
     private int _used;
     private bool _hasZeroKey;
     private KeyLocation _zeroKeyLocation;
@@ -65,9 +65,10 @@ internal sealed class KeyIndex
         var slots = _slots;
         for (var i = 0; i < slots.Length; i++)
         {
-            if (slots[i].IsUsed)
+            var slot = slots[i];
+            if (slot.IsUsed)
             {
-                yield return new(slots[i].Hash, slots[i].Location);
+                yield return new(slot.Hash, slot.Location);
             }
         }
     }
@@ -206,7 +207,7 @@ internal sealed class KeyIndex
 
     public void Clear()
     {
-        Array.Clear(_slots);
+        _slots.Clear();
         _used = 0;
         _hasZeroKey = false;
         _zeroKeyLocation = default;
@@ -238,7 +239,7 @@ internal sealed class KeyIndex
     }
 
     /// <summary>The slot of <paramref name="slots"/> holding <paramref name="hash"/>, or the complement of the empty slot where it would go.</summary>
-    private static int Find(Slot[] slots, UInt128 hash)
+    private static int Find(Table slots, UInt128 hash)
     {
         var low = (ulong)hash;
         var high = (ulong)(hash >> 64);
@@ -308,9 +309,11 @@ internal sealed class KeyIndex
     /// <summary>Moves every key to a table of <paramref name="length"/> slots, published only once filled (see <see cref="TryGetUnsynchronized"/>).</summary>
     private void Rehash(int length)
     {
-        var slots = new Slot[length];
-        foreach (var slot in _slots)
+        var slots = new Table(length);
+        var old = _slots;
+        for (var i = 0; i < old.Length; i++)
         {
+            ref var slot = ref old[i];
             if (slot.IsUsed)
             {
                 slots[~Find(slots, slot.Hash)] = slot;
@@ -318,6 +321,51 @@ internal sealed class KeyIndex
         }
 
         Volatile.Write(ref _slots, slots);
+    }
+
+    /// <summary>
+    /// The slots, in chunks of at most <see cref="ChunkSlots"/> (80 KiB, under the large-object threshold): an
+    /// outgrown table is then ordinary garbage the GC compacts away, where one array of megabytes would sit in the
+    /// large-object heap, which is never compacted, and keep its memory committed after it died (a table grown
+    /// from 16 slots to 100,000 keys leaves about twice its final size behind).
+    /// </summary>
+    private sealed class Table
+    {
+        public const int ChunkSlots = 2048;
+        private const int ChunkShift = 11;
+
+        private readonly Slot[][] _chunks;
+
+        /// <summary>A table of <paramref name="length"/> slots, rounded up to whole chunks past the first.</summary>
+        public Table(int length)
+        {
+            if (length <= ChunkSlots)
+            {
+                _chunks = [new Slot[length]];
+                Length = length;
+                return;
+            }
+
+            _chunks = new Slot[(length + ChunkSlots - 1) / ChunkSlots][];
+            for (var c = 0; c < _chunks.Length; c++)
+            {
+                _chunks[c] = new Slot[ChunkSlots];
+            }
+
+            Length = _chunks.Length * ChunkSlots;
+        }
+
+        public int Length { get; }
+
+        public ref Slot this[int i] => ref _chunks[i >> ChunkShift][i & (ChunkSlots - 1)];
+
+        public void Clear()
+        {
+            foreach (var chunk in _chunks)
+            {
+                Array.Clear(chunk);
+            }
+        }
     }
 
     /// <summary>One key's new latest location, as <see cref="SetMany"/> takes it.</summary>

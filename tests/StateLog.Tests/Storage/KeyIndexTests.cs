@@ -106,6 +106,42 @@ public sealed class KeyIndexTests
         Assert.Equal(2, location.Offset);
     }
 
+    [Fact]
+    public void ManyKeys_SpanningManyChunks_MatchADictionary_ThroughGrowthRemovesAndWraps()
+    {
+        // Tens of thousands of keys: the table grows through many chunks of slots, and the keys whose home is the last
+        // slot (low word all ones) wrap their probe runs from the last chunk into the first.
+        var random = new Random(11);
+        var hashes = Enumerable.Range(0, 30_000)
+            .Select(i => i % 500 == 0 ? new UInt128((ulong)i + 1, ulong.MaxValue) : new UInt128((ulong)random.NextInt64(), (ulong)random.NextInt64()))
+            .ToArray();
+        var index = new KeyIndex();
+        var model = new Dictionary<UInt128, KeyLocation>();
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            var location = new KeyLocation(i, i, 100, (uint)i);
+            index.Set(hashes[i], location);
+            model[hashes[i]] = location;
+            if (i % 3 == 0)
+            {
+                var gone = hashes[random.Next(i + 1)];
+                index.Remove(gone);
+                model.Remove(gone);
+            }
+        }
+
+        Assert.Equal(model.Count, index.Count);
+        foreach (var hash in hashes)
+        {
+            Assert.Equal(model.TryGetValue(hash, out var expected), index.TryGet(hash, out var actual));
+            Assert.Equal(expected, actual);
+            Assert.Equal(model.ContainsKey(hash), index.TryGetUnsynchronized(hash, out var unsynchronized));
+            Assert.Equal(expected, unsynchronized);
+        }
+
+        Assert.Equal(model.OrderBy(e => e.Key).ToArray(), index.Entries().OrderBy(e => e.Key).ToArray());
+    }
+
     /// <summary>
     /// Hash 0 is the all-zero hash. The others share a few low words, so a few home slots (the low word picks it): the
     /// first slot, a quarter-way ones, and the last, whose probe runs wrap past the end; many differ only in the high word.
