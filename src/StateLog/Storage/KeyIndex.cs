@@ -96,30 +96,10 @@ internal sealed class KeyIndex
     /// </summary>
     public bool TryGetUnsynchronized(UInt128 hash, out KeyLocation location)
     {
-        var low = (ulong)hash;
-        var high = (ulong)(hash >> 64);
         var slots = Volatile.Read(ref _slots);
-        var i = Home(low, slots.Length);
-        while (true)
-        {
-            ref var slot = ref slots[i];
-            if (slot.Low == low && slot.High == high && (low | high) != 0)
-            {
-                location = slot.Location;
-                return true;
-            }
-
-            if (!slot.IsUsed)
-            {
-                location = default;
-                return false;
-            }
-
-            if (++i == slots.Length)
-            {
-                i = 0;
-            }
-        }
+        var i = hash == UInt128.Zero ? -1 : Find(slots, hash); // an empty slot would "match" the all-zero hash
+        location = i >= 0 ? slots[i].Location : default;
+        return i >= 0;
     }
 
     public void Set(UInt128 hash, KeyLocation location)
@@ -244,9 +224,12 @@ internal sealed class KeyIndex
         var low = (ulong)hash;
         var high = (ulong)(hash >> 64);
         var i = Home(low, slots.Length);
+
+        // Walks a chunk as a plain array, and moves to the next chunk (or wraps to the first) at its end.
+        var chunk = slots.ChunkOf(i, out var j);
         while (true)
         {
-            ref var slot = ref slots[i];
+            ref var slot = ref chunk[j];
             if (slot.Low == low && slot.High == high)
             {
                 return i;
@@ -257,9 +240,15 @@ internal sealed class KeyIndex
                 return ~i;
             }
 
-            if (++i == slots.Length)
+            i++;
+            if (++j == chunk.Length)
             {
-                i = 0;
+                if (i == slots.Length)
+                {
+                    i = 0;
+                }
+
+                chunk = slots.ChunkOf(i, out j);
             }
         }
     }
@@ -358,6 +347,13 @@ internal sealed class KeyIndex
         public int Length { get; }
 
         public ref Slot this[int i] => ref _chunks[i >> ChunkShift][i & (ChunkSlots - 1)];
+
+        /// <summary>The chunk holding slot <paramref name="i"/>, and the slot's place in it.</summary>
+        public Slot[] ChunkOf(int i, out int inChunk)
+        {
+            inChunk = i & (ChunkSlots - 1);
+            return _chunks[i >> ChunkShift];
+        }
 
         public void Clear()
         {
