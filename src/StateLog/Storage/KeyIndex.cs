@@ -2,13 +2,15 @@ using System;
 using System.Collections.Generic;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
+using System.Threading;
 
 namespace StateLog.Storage;
 
 /// <summary>
 /// Key → location of its latest record, for one partition: a 128-bit XxHash of the key bytes plus a 24-byte
 /// <see cref="KeyLocation"/>, so memory per key is bounded whatever the key's length. Readers verify the key bytes
-/// they read, so a hash collision can never return another key's value. Callers synchronise through <see cref="Gate"/>.
+/// they read, so a hash collision can never return another key's value. Callers synchronise through <see cref="Gate"/>,
+/// except point reads' <see cref="TryGetUnsynchronized"/>, whose answer the reader proves before using it.
 /// </summary>
 /// <remarks>
 /// An open-addressing table with linear probing (40 bytes a slot, at most three quarters full, so about 53 to 80 bytes
@@ -24,7 +26,7 @@ internal sealed class KeyIndex
     /// <summary>How many slots <see cref="SetMany"/> touches ahead of updating them.</summary>
     private const int TouchChunk = 32;
 
-    private Slot[] _slots = new Slot[MinCapacity];
+    private Table _slots = new(MinCapacity);
     private int _used;
     private bool _hasZeroKey;
     private KeyLocation _zeroKeyLocation;
@@ -71,9 +73,10 @@ internal sealed class KeyIndex
         var slots = _slots;
         for (var i = 0; i < slots.Length; i++)
         {
-            if (slots[i].IsUsed)
+            var slot = slots[i];
+            if (slot.IsUsed)
             {
-                yield return new(slots[i].Hash, slots[i].Location);
+                yield return new(slot.Hash, slot.Location);
             }
         }
     }
@@ -86,8 +89,24 @@ internal sealed class KeyIndex
             return _hasZeroKey;
         }
 
-        var i = Find(hash);
+        var i = Find(_slots, hash);
         location = i >= 0 ? _slots[i].Location : default;
+        return i >= 0;
+    }
+
+    /// <summary>
+    /// <see cref="TryGet"/> without holding <see cref="Gate"/>, for a point read's fast path. The answer may be torn
+    /// by a concurrent writer (a location mixing the fields of two updates, a slot moved by a removal, a key missed
+    /// while the table grows), so the caller must prove it before using it: a found location counts only when the
+    /// bytes there pass the record's CRC-32C and carry the key, and "not found" or a tombstone must be asked again
+    /// under the lock. Never throws and never loops forever: the table is never full, and a grown table is published
+    /// only once filled.
+    /// </summary>
+    public bool TryGetUnsynchronized(UInt128 hash, out KeyLocation location)
+    {
+        var slots = Volatile.Read(ref _slots);
+        var i = hash == UInt128.Zero ? -1 : Find(slots, hash); // an empty slot would "match" the all-zero hash
+        location = i >= 0 ? slots[i].Location : default;
         return i >= 0;
     }
 
@@ -100,7 +119,7 @@ internal sealed class KeyIndex
             return;
         }
 
-        var i = Find(hash);
+        var i = Find(_slots, hash);
         if (i >= 0)
         {
             SetLocation(ref _slots[i].Location, true, location);
@@ -110,13 +129,14 @@ internal sealed class KeyIndex
         if ((_used + 1) * 4L > _slots.Length * 3L)
         {
             Grow();
-            i = Find(hash);
+            i = Find(_slots, hash);
         }
 
+        // The location before the hash, so an unsynchronised reader that finds the hash rarely sees an empty location.
         ref var slot = ref _slots[~i];
+        SetLocation(ref slot.Location, false, location);
         slot.Low = (ulong)hash;
         slot.High = (ulong)(hash >> 64);
-        SetLocation(ref slot.Location, false, location);
         _used++;
     }
 
@@ -158,7 +178,7 @@ internal sealed class KeyIndex
             return;
         }
 
-        var i = Find(hash);
+        var i = Find(_slots, hash);
         if (i < 0)
         {
             return;
@@ -175,7 +195,7 @@ internal sealed class KeyIndex
 
     public void Clear()
     {
-        Array.Clear(_slots);
+        _slots.Clear();
         _used = 0;
         _hasZeroKey = false;
         _zeroKeyLocation = default;
@@ -206,16 +226,18 @@ internal sealed class KeyIndex
         slot = location;
     }
 
-    /// <summary>The slot holding <paramref name="hash"/>, or the complement of the empty slot where it would go.</summary>
-    private int Find(UInt128 hash)
+    /// <summary>The slot of <paramref name="slots"/> holding <paramref name="hash"/>, or the complement of the empty slot where it would go.</summary>
+    private static int Find(Table slots, UInt128 hash)
     {
         var low = (ulong)hash;
         var high = (ulong)(hash >> 64);
-        var slots = _slots;
         var i = Home(low, slots.Length);
+
+        // Walks a chunk as a plain array, and moves to the next chunk (or wraps to the first) at its end.
+        var chunk = slots.ChunkOf(i, out var j);
         while (true)
         {
-            ref var slot = ref slots[i];
+            ref var slot = ref chunk[j];
             if (slot.Low == low && slot.High == high)
             {
                 return i;
@@ -226,9 +248,15 @@ internal sealed class KeyIndex
                 return ~i;
             }
 
-            if (++i == slots.Length)
+            i++;
+            if (++j == chunk.Length)
             {
-                i = 0;
+                if (i == slots.Length)
+                {
+                    i = 0;
+                }
+
+                chunk = slots.ChunkOf(i, out j);
             }
         }
     }
@@ -275,15 +303,71 @@ internal sealed class KeyIndex
 
     private void Grow() => Rehash(_slots.Length + (_slots.Length / 2));
 
+    /// <summary>Moves every key to a table of <paramref name="length"/> slots, published only once filled (see <see cref="TryGetUnsynchronized"/>).</summary>
     private void Rehash(int length)
     {
+        var slots = new Table(length);
         var old = _slots;
-        _slots = new Slot[length];
-        foreach (var slot in old)
+        for (var i = 0; i < old.Length; i++)
         {
+            ref var slot = ref old[i];
             if (slot.IsUsed)
             {
-                _slots[~Find(slot.Hash)] = slot;
+                slots[~Find(slots, slot.Hash)] = slot;
+            }
+        }
+
+        Volatile.Write(ref _slots, slots);
+    }
+
+    /// <summary>
+    /// The slots, in chunks of at most <see cref="ChunkSlots"/> (80 KiB, under the large-object threshold): an
+    /// outgrown table is then ordinary garbage the GC compacts away, where one array of megabytes would sit in the
+    /// large-object heap, which is never compacted, and keep its memory committed after it died (a table grown
+    /// from 16 slots to 100,000 keys leaves about twice its final size behind).
+    /// </summary>
+    private sealed class Table
+    {
+        public const int ChunkSlots = 2048;
+        private const int ChunkShift = 11;
+
+        private readonly Slot[][] _chunks;
+
+        /// <summary>A table of <paramref name="length"/> slots, rounded up to whole chunks past the first.</summary>
+        public Table(int length)
+        {
+            if (length <= ChunkSlots)
+            {
+                _chunks = [new Slot[length]];
+                Length = length;
+                return;
+            }
+
+            _chunks = new Slot[(length + ChunkSlots - 1) / ChunkSlots][];
+            for (var c = 0; c < _chunks.Length; c++)
+            {
+                _chunks[c] = new Slot[ChunkSlots];
+            }
+
+            Length = _chunks.Length * ChunkSlots;
+        }
+
+        public int Length { get; }
+
+        public ref Slot this[int i] => ref _chunks[i >> ChunkShift][i & (ChunkSlots - 1)];
+
+        /// <summary>The chunk holding slot <paramref name="i"/>, and the slot's place in it.</summary>
+        public Slot[] ChunkOf(int i, out int inChunk)
+        {
+            inChunk = i & (ChunkSlots - 1);
+            return _chunks[i >> ChunkShift];
+        }
+
+        public void Clear()
+        {
+            foreach (var chunk in _chunks)
+            {
+                Array.Clear(chunk);
             }
         }
     }
@@ -291,7 +375,7 @@ internal sealed class KeyIndex
     /// <summary>The walk of <see cref="WalkLocations"/>: the key hashing to zero first, then each used slot.</summary>
     public ref struct LocationWalk
     {
-        private readonly Slot[] _slots;
+        private readonly Table _slots;
         private int _next;
 
         public LocationWalk(KeyIndex keys)

@@ -57,10 +57,64 @@ internal sealed partial class PartitionLog
     /// valid (they are reused after <paramref name="read"/> returns); <see langword="default"/> when the key has no
     /// value or its latest record is a tombstone.
     /// </summary>
+    /// <remarks>
+    /// First without the key index's lock (<see cref="TryReadUnlocked"/>): a record in a mapped sealed segment, the
+    /// common case, is read with no lock and no system call. Whatever that cannot prove is asked again under the lock.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TResult? GetLatest<TState, TResult>(ReadOnlySpan<byte> key, TState state, Func<TState, ReadOnlyMemory<byte>, TResult> read)
     {
         var hash = KeyIndex.Hash(key);
+        if (Keys.TryGetUnsynchronized(hash, out var location) && location.Size > 0)
+        {
+            var buffer = TakeBuffer(location.Size);
+            try
+            {
+                if (TryReadUnlocked(key, location, buffer, out var value))
+                {
+                    return read(state, value);
+                }
+            }
+            finally
+            {
+                GiveBack(buffer);
+            }
+        }
+
+        return GetLatestLocked(key, hash, state, read);
+    }
+
+    /// <summary>
+    /// The point read's fast path: reads the record at <paramref name="location"/>, which came from the key index
+    /// without its lock, out of its sealed segment's memory map. That location may be torn by a concurrent append,
+    /// cleaner swap or table growth (<see cref="KeyIndex.TryGetUnsynchronized"/>), so it is used only once proven: the
+    /// bytes there pass the CRC-32C it names, parse as a record, and carry <paramref name="key"/> with a value. Such
+    /// a record is one the key's slot named during this call (other bytes fail the checks but for a CRC collision on
+    /// top of a torn read), so it was the key's latest at some moment of the call. Anything else (the active segment,
+    /// no map yet, a tombstone, a failed check) returns false: the caller asks again under the lock, which alone
+    /// reports corruption.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool TryReadUnlocked(ReadOnlySpan<byte> key, KeyLocation location, byte[] buffer, out ReadOnlyMemory<byte> value)
+    {
+        value = default;
+        var segments = Segments;
+        var index = FindSegment(segments, location.Offset);
+        var bytes = buffer.AsSpan(0, location.Size);
+        if (index == segments.Length - 1 || !segments[index].TryReadMapped(location.Position, bytes)
+            || RecordProblem(bytes, location.Checksum, out var record) is not null || record.IsTombstone || !record.Key.SequenceEqual(key))
+        {
+            return false;
+        }
+
+        value = ValueIn(buffer, record);
+        return true;
+    }
+
+    /// <summary>The point read under the key index's lock: the answer of record, and the one that reports a damaged record.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private TResult? GetLatestLocked<TState, TResult>(ReadOnlySpan<byte> key, UInt128 hash, TState state, Func<TState, ReadOnlyMemory<byte>, TResult> read)
+    {
         while (true)
         {
             KeyLocation location;
@@ -108,31 +162,14 @@ internal sealed partial class PartitionLog
                     }
                 }
 
-                if (Crc32C.Compute(bytes) != location.Checksum)
+                if (RecordProblem(bytes, location.Checksum, out var record) is { } problem)
                 {
-                    throw new CorruptLogException(segment.LogPath, location.Position, $"the record at offset {location.Offset} does not match its CRC-32C");
-                }
-
-                Record record;
-                try
-                {
-                    record = Record.Parse(bytes, 0, 0, 0);
-                }
-                catch (InvalidDataException e)
-                {
-                    throw new CorruptLogException(segment.LogPath, location.Position, $"the record at offset {location.Offset} is unreadable: {e.Message}", e);
+                    throw new CorruptLogException(segment.LogPath, location.Position, $"the record at offset {location.Offset} {problem}");
                 }
 
                 if (record.Key.SequenceEqual(key))
                 {
-                    if (record.IsTombstone)
-                    {
-                        return default;
-                    }
-
-                    // The value's place in the buffer: Parse checked that it lies inside the record.
-                    bytes.Overlaps(record.Value, out var valueStart);
-                    return read(state, buffer.AsMemory(record.Value.IsEmpty ? 0 : valueStart, record.Value.Length));
+                    return record.IsTombstone ? default : read(state, ValueIn(buffer, record));
                 }
             }
             finally
@@ -144,6 +181,37 @@ internal sealed partial class PartitionLog
             var latest = ScanForLatest(key);
             return latest is null ? default : read(state, latest);
         }
+    }
+
+    /// <summary>
+    /// What is wrong with the record <paramref name="bytes"/> read for a point read, or null when it matches
+    /// <paramref name="checksum"/> and parses (into <paramref name="record"/>).
+    /// </summary>
+    private static string? RecordProblem(ReadOnlySpan<byte> bytes, uint checksum, out Record record)
+    {
+        record = default;
+        if (Crc32C.Compute(bytes) != checksum)
+        {
+            return "does not match its CRC-32C";
+        }
+
+        try
+        {
+            record = Record.Parse(bytes, 0, 0, 0);
+            return null;
+        }
+        catch (InvalidDataException e)
+        {
+            return $"is unreadable: {e.Message}";
+        }
+    }
+
+    /// <summary>The value of <paramref name="record"/>, parsed from the start of <paramref name="buffer"/>, as memory of the buffer.</summary>
+    private static ReadOnlyMemory<byte> ValueIn(byte[] buffer, Record record)
+    {
+        // Parse checked that the value lies inside the record.
+        buffer.AsSpan().Overlaps(record.Value, out var valueStart);
+        return buffer.AsMemory(record.Value.IsEmpty ? 0 : valueStart, record.Value.Length);
     }
 
     private static byte[] TakeBuffer(int size)

@@ -12,6 +12,9 @@ namespace StateLog.Benchmarks.Macro;
 /// </summary>
 internal sealed class MemoryRecorder
 {
+    /// <summary>The large-object heap's index in <see cref="GCMemoryInfo.GenerationInfo"/> (after generations 0, 1 and 2).</summary>
+    private const int LargeObjectHeap = 3;
+
     private readonly List<PhaseMemory> _phases = new();
     private long _allocated = GC.GetTotalAllocatedBytes();
     private int[] _collections = Collections();
@@ -40,9 +43,11 @@ internal sealed class MemoryRecorder
         await Task.Yield();
         var status = SystemProbe.Memory();
         var gc = GC.GetGCMemoryInfo();
+        var loh = gc.GenerationInfo.Length > LargeObjectHeap ? gc.GenerationInfo[LargeObjectHeap] : default; // empty before the first collection
         var allocated = GC.GetTotalAllocatedBytes();
         var collections = Collections();
-        _phases.Add(new PhaseMemory(phase, status.Peak, status.Resident, status.Anonymous, status.File, GC.GetTotalMemory(forceFullCollection: false), gc.TotalCommittedBytes, gc.HeapSizeBytes,
+        _phases.Add(new PhaseMemory(phase, status.Peak, status.Resident, status.Anonymous, status.File, GC.GetTotalMemory(forceFullCollection: false), gc.TotalCommittedBytes, gc.HeapSizeBytes, gc.FragmentedBytes,
+            loh.SizeAfterBytes, loh.FragmentationAfterBytes,
             allocated - _allocated, collections.Zip(_collections, (now, before) => now - before).ToArray()));
         _allocated = allocated;
         _collections = collections;

@@ -13,6 +13,9 @@ namespace StateLog.Benchmarks.Macro;
 /// <param name="ManagedBytes">Bytes the managed heap holds at the end of the phase (<c>GC.GetTotalMemory(false)</c>: live objects and garbage not collected yet).</param>
 /// <param name="GcCommittedBytes">Memory the GC had committed at its last collection (<c>GCMemoryInfo.TotalCommittedBytes</c>).</param>
 /// <param name="GcHeapBytesAfterLastGc">The managed heap's size after its last collection (<c>GCMemoryInfo.HeapSizeBytes</c>), near the live objects.</param>
+/// <param name="GcFragmentedBytes">Free space inside the managed heap at its last collection (<c>GCMemoryInfo.FragmentedBytes</c>): committed, resident once touched, and holding nothing.</param>
+/// <param name="LargeObjectHeapBytes">The large-object heap's size after the last collection (arrays of 85,000 bytes and more): it is never compacted, so what dies there stays as fragmentation.</param>
+/// <param name="LargeObjectHeapFragmentedBytes">Of which free space.</param>
 /// <param name="AllocatedBytes">Bytes the process allocated on the managed heap during the phase: the garbage that makes the heap grow.</param>
 /// <param name="Collections">Garbage collections during the phase, of generations 0, 1 and 2.</param>
-internal sealed record PhaseMemory(string Phase, long PeakBytes, long EndBytes, long EndAnonymousBytes, long EndFileBytes, long ManagedBytes, long GcCommittedBytes, long GcHeapBytesAfterLastGc, long AllocatedBytes, int[] Collections);
+internal sealed record PhaseMemory(string Phase, long PeakBytes, long EndBytes, long EndAnonymousBytes, long EndFileBytes, long ManagedBytes, long GcCommittedBytes, long GcHeapBytesAfterLastGc, long GcFragmentedBytes, long LargeObjectHeapBytes, long LargeObjectHeapFragmentedBytes, long AllocatedBytes, int[] Collections);

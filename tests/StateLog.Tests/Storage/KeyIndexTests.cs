@@ -49,6 +49,11 @@ public sealed class KeyIndexTests
             {
                 Assert.Equal(model.TryGetValue(hash, out var expected), index.TryGet(hash, out var actual));
                 Assert.Equal(expected, actual);
+
+                // With no writer running, the unsynchronised probe agrees (the all-zero hash it leaves to the locked path).
+                var found = index.TryGetUnsynchronized(hash, out var unsynchronized);
+                Assert.Equal(hash != UInt128.Zero && model.ContainsKey(hash), found);
+                Assert.Equal(found ? expected : default, unsynchronized);
             }
 
             Assert.Equal(model.OrderBy(e => e.Key).ToArray(), index.Entries().OrderBy(e => e.Key).ToArray());
@@ -99,6 +104,42 @@ public sealed class KeyIndexTests
         index.Set(Hashes[3], new KeyLocation(2, 0, 10, 0));
         Assert.True(index.TryGet(Hashes[3], out var location));
         Assert.Equal(2, location.Offset);
+    }
+
+    [Fact]
+    public void ManyKeys_SpanningManyChunks_MatchADictionary_ThroughGrowthRemovesAndWraps()
+    {
+        // Tens of thousands of keys: the table grows through many chunks of slots, and the keys whose home is the last
+        // slot (low word all ones) wrap their probe runs from the last chunk into the first.
+        var random = new Random(11);
+        var hashes = Enumerable.Range(0, 30_000)
+            .Select(i => i % 500 == 0 ? new UInt128((ulong)i + 1, ulong.MaxValue) : new UInt128((ulong)random.NextInt64(), (ulong)random.NextInt64()))
+            .ToArray();
+        var index = new KeyIndex();
+        var model = new Dictionary<UInt128, KeyLocation>();
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            var location = new KeyLocation(i, i, 100, (uint)i);
+            index.Set(hashes[i], location);
+            model[hashes[i]] = location;
+            if (i % 3 == 0)
+            {
+                var gone = hashes[random.Next(i + 1)];
+                index.Remove(gone);
+                model.Remove(gone);
+            }
+        }
+
+        Assert.Equal(model.Count, index.Count);
+        foreach (var hash in hashes)
+        {
+            Assert.Equal(model.TryGetValue(hash, out var expected), index.TryGet(hash, out var actual));
+            Assert.Equal(expected, actual);
+            Assert.Equal(model.ContainsKey(hash), index.TryGetUnsynchronized(hash, out var unsynchronized));
+            Assert.Equal(expected, unsynchronized);
+        }
+
+        Assert.Equal(model.OrderBy(e => e.Key).ToArray(), index.Entries().OrderBy(e => e.Key).ToArray());
     }
 
     /// <summary>
