@@ -125,12 +125,13 @@ internal sealed partial class Cleaner : IDisposable
         long records = 0;
         for (var i = 0; i < segments.Length - 1 && segments[i].BaseOffset < firstUncleanable; i++)
         {
-            if (segments[i].Size == 0 || SegmentSummary.Find(segments[i]) is not { } summary || summary.HasDueTombstones(nowMs) || summary.UnstampedTombstones > 0)
+            var summary = SegmentSummary.Find(segments[i]);
+            if (NeedsRecopyOfItsOwn(segments[i], summary, nowMs))
             {
                 return false;
             }
 
-            records += summary.Records;
+            records += summary!.Records;
         }
 
         lock (log.Keys.Gate)
@@ -270,14 +271,16 @@ internal sealed partial class Cleaner : IDisposable
     /// </summary>
     private static bool NeedsRecopy(LogSegment segment, long latestRecords, int maxBatchBytes, long nowMs)
     {
-        if (segment.Size == 0)
-        {
-            return true;
-        }
-
-        var summary = SegmentSummary.GetOrScan(segment, maxBatchBytes);
-        return summary is null || summary.Records > latestRecords || summary.HasDueTombstones(nowMs) || summary.UnstampedTombstones > 0;
+        var summary = segment.Size == 0 ? null : SegmentSummary.GetOrScan(segment, maxBatchBytes);
+        return NeedsRecopyOfItsOwn(segment, summary, nowMs) || summary!.Records > latestRecords;
     }
+
+    /// <summary>
+    /// Whether a closed segment needs a pass whatever the rest of the log holds: it is empty, its summary is unknown
+    /// (<paramref name="summary"/> null), or it holds a tombstone past its horizon or not yet stamped.
+    /// </summary>
+    private static bool NeedsRecopyOfItsOwn(LogSegment segment, SegmentSummary? summary, long nowMs) =>
+        segment.Size == 0 || summary is null || summary.HasDueTombstones(nowMs) || summary.UnstampedTombstones > 0;
 
     /// <summary>For each closed segment, how many keys have their latest record in it (one walk of the key index).</summary>
     private static long[] LatestRecordsPerSegment(PartitionLog log, LogSegment[] segments)
@@ -286,7 +289,7 @@ internal sealed partial class Cleaner : IDisposable
         var bases = segments.Select(s => s.BaseOffset).ToArray();
         lock (log.Keys.Gate)
         {
-            foreach (var location in log.Keys.Locations)
+            foreach (var location in log.Keys.WalkLocations())
             {
                 var index = Array.BinarySearch(bases, location.Offset);
                 counts[index >= 0 ? index : ~index - 1]++;

@@ -15,6 +15,9 @@ namespace StateLog.Compaction;
 /// </summary>
 internal sealed class SegmentDeleter : IDisposable
 {
+    /// <summary>The longest wait a timer is armed for (timers take at most about 49 days); a later deletion re-arms.</summary>
+    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(1);
+
     private readonly TimeProvider _time;
     private readonly object _gate = new();
     private readonly object _running = new();
@@ -106,25 +109,31 @@ internal sealed class SegmentDeleter : IDisposable
         }
 
         _timer ??= _time.CreateTimer(static state => ((SegmentDeleter)state!).RunDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _timer.Change(TimeSpan.FromMilliseconds(Math.Max(0, next - NowMs)), Timeout.InfiniteTimeSpan);
+        var wait = TimeSpan.FromMilliseconds(Math.Max(0, next - NowMs));
+        _timer.Change(wait < MaxTimerWait ? wait : MaxTimerWait, Timeout.InfiniteTimeSpan);
     }
 
     private void RunDue()
     {
-        List<Action> due;
-        lock (_gate)
+        // Held from the take to the end of the run, so Dispose (which runs under it too) returns only after deletions
+        // this timer took: none runs after the engine closed.
+        lock (_running)
         {
-            if (_disposed)
+            List<Action> due;
+            lock (_gate)
             {
-                return;
+                if (_disposed)
+                {
+                    return;
+                }
+
+                var now = NowMs;
+                due = Take(p => p.DueMs <= now);
+                Arm();
             }
 
-            var now = NowMs;
-            due = Take(p => p.DueMs <= now);
-            Arm();
+            Run(due);
         }
-
-        Run(due);
     }
 
     /// <summary>Removes and returns the pending deletions that match; under <see cref="_gate"/>.</summary>

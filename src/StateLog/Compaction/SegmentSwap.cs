@@ -178,7 +178,7 @@ internal static class SegmentSwap
                     storage.Delete(path);
                 }
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // Left for recovery, which deletes every leftover .cleaned and .deleted file at open.
             }

@@ -41,22 +41,10 @@ internal sealed class KeyIndex
     /// <summary>Keys whose latest record is not a tombstone.</summary>
     public long LiveKeys { get; private set; }
 
-    /// <summary>Every key's latest location (the cleaner counts, per segment, the records that are still the latest of their key).</summary>
-    public IEnumerable<KeyLocation> Locations
-    {
-        get
-        {
-            foreach (var (_, location) in Entries())
-            {
-                yield return location;
-            }
-        }
-    }
-
     /// <summary>
-    /// Every key's latest location, as <see cref="Locations"/> gives them but walked by a struct over the table: a
-    /// loop over the whole index that runs once per process (a full scan's snapshot) inlines it instead of calling an
-    /// unoptimized iterator per slot. Callers hold <see cref="Gate"/>.
+    /// Every key's latest location, walked by a struct over the table: a loop over the whole index (a full scan's
+    /// snapshot, the cleaner's count per segment) inlines it instead of calling an iterator per slot. Callers hold
+    /// <see cref="Gate"/>.
     /// </summary>
     public LocationWalk WalkLocations() => new(this);
 

@@ -65,12 +65,12 @@ internal sealed partial class PartitionLog
     public TResult? GetLatest<TState, TResult>(ReadOnlySpan<byte> key, TState state, Func<TState, ReadOnlyMemory<byte>, TResult> read)
     {
         var hash = KeyIndex.Hash(key);
-        if (Keys.TryGetUnsynchronized(hash, out var location) && location.Size > 0)
+        if (Keys.TryGetUnsynchronized(hash, out var location) && location.Size > 0 && MappedSealedSegment(location.Offset) is { } segment)
         {
             var buffer = TakeBuffer(location.Size);
             try
             {
-                if (TryReadUnlocked(key, location, buffer, out var value))
+                if (TryReadUnlocked(key, location, segment, buffer, out var value))
                 {
                     return read(state, value);
                 }
@@ -86,22 +86,19 @@ internal sealed partial class PartitionLog
 
     /// <summary>
     /// The point read's fast path: reads the record at <paramref name="location"/>, which came from the key index
-    /// without its lock, out of its sealed segment's memory map. That location may be torn by a concurrent append,
+    /// without its lock, out of <paramref name="segment"/>'s memory map. That location may be torn by a concurrent append,
     /// cleaner swap or table growth (<see cref="KeyIndex.TryGetUnsynchronized"/>), so it is used only once proven: the
     /// bytes there pass the CRC-32C it names, parse as a record, and carry <paramref name="key"/> with a value. Such
     /// a record is one the key's slot named during this call (other bytes fail the checks but for a CRC collision on
-    /// top of a torn read), so it was the key's latest at some moment of the call. Anything else (the active segment,
-    /// no map yet, a tombstone, a failed check) returns false: the caller asks again under the lock, which alone
-    /// reports corruption.
+    /// top of a torn read), so it was the key's latest at some moment of the call. Anything else (a map closed since,
+    /// a tombstone, a failed check) returns false: the caller asks again under the lock, which alone reports corruption.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool TryReadUnlocked(ReadOnlySpan<byte> key, KeyLocation location, byte[] buffer, out ReadOnlyMemory<byte> value)
+    private static bool TryReadUnlocked(ReadOnlySpan<byte> key, KeyLocation location, LogSegment segment, byte[] buffer, out ReadOnlyMemory<byte> value)
     {
         value = default;
-        var segments = Segments;
-        var index = FindSegment(segments, location.Offset);
         var bytes = buffer.AsSpan(0, location.Size);
-        if (index == segments.Length - 1 || !segments[index].TryReadMapped(location.Position, bytes)
+        if (!segment.TryReadMapped(location.Position, bytes)
             || RecordProblem(bytes, location.Checksum, out var record) is not null || record.IsTombstone || !record.Key.SequenceEqual(key))
         {
             return false;
@@ -109,6 +106,17 @@ internal sealed partial class PartitionLog
 
         value = ValueIn(buffer, record);
         return true;
+    }
+
+    /// <summary>
+    /// The sealed, already mapped segment holding <paramref name="offset"/>, or null: records in the active segment, or
+    /// in a segment no read has mapped yet, go straight to the locked read.
+    /// </summary>
+    private LogSegment? MappedSealedSegment(long offset)
+    {
+        var segments = Segments;
+        var index = FindSegment(segments, offset);
+        return index < segments.Length - 1 && segments[index].IsMapped ? segments[index] : null;
     }
 
     /// <summary>The point read under the key index's lock: the answer of record, and the one that reports a damaged record.</summary>

@@ -123,23 +123,42 @@ public sealed class DelayedDeletionTests
         var first = h.Log.Segments[0];
         Assert.Contains(Path.GetFileName(first.LogPath) + ".deleted", DeletedLogs(h)); // the first swap kept the base offset
 
-        // More updates and a second pass: its group starts at the same base offset, so it renames onto the same name.
+        // More updates and a second pass half a delay later: its group starts at the same base offset, so it renames
+        // onto the same name. The first swap's timer must not take the second swap's files when it falls due.
+        h.Time.Advance(Delay / 2);
         await h.FillSegments(h.Log.Segments.Length + 2, i => ($"k{i % 3}", $"w{i}"));
         await h.Topic.CompactAsync();
 
         Assert.Equal(first.BaseOffset, h.Log.Segments[0].BaseOffset);
         Assert.NotEmpty(DeletedLogs(h));
-        h.Time.Advance(Delay);
+        h.Time.Advance(Delay / 2);
+        Assert.NotEmpty(DeletedLogs(h));
+        h.Time.Advance(Delay / 2);
         Assert.Empty(DeletedLogs(h));
         Assert.Equal(["k0", "k1", "k2"], h.Read().Select(r => r.Key).Order());
         Assert.All(h.Read(), r => Assert.StartsWith("w", r.Value, StringComparison.Ordinal));
     }
 
     [Fact]
+    public async Task DelayLongerThanATimerCanWait_DeletesWhenDue()
+    {
+        var delay = TimeSpan.FromDays(60); // past the ~49.7 days a timer takes
+        using var h = new CompactionHarness(o => o.FileDeleteDelay = delay);
+        await h.FillSegments(4, i => ($"k{i % 3}", $"v{i}"));
+        await h.Topic.CompactAsync();
+        Assert.NotEmpty(DeletedLogs(h));
+
+        h.Time.Advance(delay - TimeSpan.FromHours(1));
+        Assert.NotEmpty(DeletedLogs(h));
+        h.Time.Advance(TimeSpan.FromHours(1));
+        Assert.Empty(DeletedLogs(h));
+    }
+
+    [Fact]
     public void NegativeDelay_IsRejectedAtOpen()
     {
         using var dir = new TempDirectory();
-        var e = Assert.ThrowsAny<Exception>(() => StateLogEngine.Open(new StateLogOptions { DataDirectory = dir.Path, FileDeleteDelay = TimeSpan.FromSeconds(-1) }));
+        var e = Assert.Throws<ArgumentException>(() => StateLogEngine.Open(new StateLogOptions { DataDirectory = dir.Path, FileDeleteDelay = TimeSpan.FromSeconds(-1) }));
         Assert.Contains("FileDeleteDelay", e.Message, StringComparison.Ordinal);
     }
 

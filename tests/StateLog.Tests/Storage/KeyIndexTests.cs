@@ -57,7 +57,7 @@ public sealed class KeyIndexTests
             }
 
             Assert.Equal(model.OrderBy(e => e.Key).ToArray(), index.Entries().OrderBy(e => e.Key).ToArray());
-            Assert.Equal(model.Values.OrderBy(l => l.Offset).ThenBy(l => l.Checksum), index.Locations.OrderBy(l => l.Offset).ThenBy(l => l.Checksum));
+            Assert.Equal(model.Values.OrderBy(l => l.Offset).ThenBy(l => l.Checksum), index.Entries().Select(e => e.Value).OrderBy(l => l.Offset).ThenBy(l => l.Checksum));
         });
     }
 

@@ -30,7 +30,7 @@ internal struct RecordArena
     }
 
     /// <summary>A copy of <paramref name="bytes"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the scan's optimized loop (see RecordSlice.Of)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the scan's optimized per-record step (PartitionLog.TakeRecords)
     public ReadOnlyMemory<byte> Copy(ReadOnlySpan<byte> bytes)
     {
         if (bytes.IsEmpty)
