@@ -19,18 +19,18 @@ namespace StateLog.Compaction;
 /// </summary>
 internal sealed class LiveRecords
 {
-    private LiveRecords(Entry[] entries, long[] offsets, int dirtyKeys)
+    private LiveRecords(ChunkedArray<Entry> entries, ChunkedArray<long> offsets, int dirtyKeys)
     {
         Entries = entries;
         Offsets = offsets;
         DirtyKeys = dirtyKeys;
     }
 
-    /// <summary>The latest record of each key, by offset.</summary>
-    public Entry[] Entries { get; }
+    /// <summary>The latest record of each key, by offset (chunked, like every array of the pass that grows with the keys: see <see cref="ChunkedArray{T}"/>).</summary>
+    public ChunkedArray<Entry> Entries { get; }
 
     /// <summary><see cref="Entries"/>' offsets, for binary searches.</summary>
-    public long[] Offsets { get; }
+    public ChunkedArray<long> Offsets { get; }
 
     /// <summary>Keys whose latest record is at or past the cleaner point: the keys Kafka's offset map would hold.</summary>
     public int DirtyKeys { get; }
@@ -66,8 +66,15 @@ internal sealed class LiveRecords
     /// <summary>The index of the first entry at or after <paramref name="offset"/>.</summary>
     public int FirstAtOrAfter(long offset)
     {
-        var index = Array.BinarySearch(Offsets, offset);
-        return index >= 0 ? index : ~index;
+        var offsets = Offsets;
+        var (low, high) = (0, offsets.Length);
+        while (low < high)
+        {
+            var middle = (int)((uint)(low + high) >> 1);
+            (low, high) = offsets[middle] < offset ? (middle + 1, high) : (low, middle);
+        }
+
+        return low;
     }
 
     /// <summary>
@@ -87,7 +94,7 @@ internal sealed class LiveRecords
 
         lock (log.Keys.Gate)
         {
-            var entries = new Entry[log.Keys.Count];
+            var entries = new ChunkedArray<Entry>(log.Keys.Count);
             var i = 0;
             var dirtyKeys = 0;
             foreach (var (hash, location) in log.Keys.Entries())
@@ -114,12 +121,12 @@ internal sealed class LiveRecords
     /// significant digit radix sort, 11 bits a round over the bits the largest offset uses, linear in the keys.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static long[] SortByOffset(ref Entry[] entries)
+    private static ChunkedArray<long> SortByOffset(ref ChunkedArray<Entry> entries)
     {
         const int Bits = 11;
         const int Buckets = 1 << Bits;
         var n = entries.Length;
-        var keys = new long[n];
+        var keys = new ChunkedArray<long>(n);
         var maxOffset = 0L;
         for (var i = 0; i < n; i++)
         {
@@ -127,15 +134,18 @@ internal sealed class LiveRecords
             maxOffset = Math.Max(maxOffset, keys[i]);
         }
 
-        var spareKeys = new long[n];
-        var spareEntries = new Entry[n];
+        var spareKeys = new ChunkedArray<long>(n);
+        var spareEntries = new ChunkedArray<Entry>(n);
         var counts = new int[Buckets];
         for (var shift = 0; shift < 64 && (maxOffset >> shift) != 0; shift += Bits)
         {
             Array.Clear(counts);
-            foreach (var key in keys)
+            for (var c = 0; c < keys.ChunkCount; c++)
             {
-                counts[(int)((key >> shift) & (Buckets - 1))]++;
+                foreach (var key in keys.Chunk(c))
+                {
+                    counts[(int)((key >> shift) & (Buckets - 1))]++;
+                }
             }
 
             for (int b = 0, sum = 0; b < Buckets; b++)
@@ -158,7 +168,7 @@ internal sealed class LiveRecords
     }
 
     /// <summary>The key index's entries as <see cref="Take"/> copied them, before <see cref="Sort"/>.</summary>
-    public readonly record struct Taken(Entry[] Entries, int DirtyKeys);
+    public readonly record struct Taken(ChunkedArray<Entry> Entries, int DirtyKeys);
 
     /// <summary>One key's latest record.</summary>
     public readonly record struct Entry(UInt128 Hash, KeyLocation Location);
