@@ -66,7 +66,7 @@ internal sealed partial class Cleaner
                 }
 
                 var whole = tombstones || end - first == header.RecordsCount || liveBytes * 2 >= size;
-                var read = CleanBatch(log, source, view, position, size, whole, entries.AsSpan(first, end - first), nowMs, upperBound, output, stats);
+                var read = CleanBatch(log, source, view, position, size, whole, entries, first, end - first, nowMs, upperBound, output, stats);
                 Cursor = end;
                 _throttler.MaybeThrottle(read, cancellationToken);
                 var batch = new RecordBatch(_scratch.AsSpan(0, BatchLayout.HeaderSize));
@@ -89,12 +89,12 @@ internal sealed partial class Cleaner
     }
 
     /// <summary>
-    /// One batch (its header in <see cref="_scratch"/>) with the key-index entries that fall in it: reads the live
-    /// records (or the whole batch), applies Kafka's record and batch rules, and notes each kept record's new place.
-    /// Returns the bytes read.
+    /// One batch (its header in <see cref="_scratch"/>) with the key-index entries that fall in it (the <paramref name="count"/>
+    /// <paramref name="entries"/> from <paramref name="first"/>): reads the live records (or the whole batch),
+    /// applies Kafka's record and batch rules, and notes each kept record's new place. Returns the bytes read.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int CleanBatch(PartitionLog log, LogSegment source, SegmentView view, long position, int size, bool whole, ReadOnlySpan<LiveRecords.Entry> entries, long nowMs, long upperBound, GroupOutput output, CleanStats stats)
+    private int CleanBatch(PartitionLog log, LogSegment source, SegmentView view, long position, int size, bool whole, ChunkedArray<LiveRecords.Entry> entries, int first, int count, long nowMs, long upperBound, GroupOutput output, CleanStats stats)
     {
         var length = BatchLayout.HeaderSize;
         if (whole)
@@ -121,8 +121,9 @@ internal sealed partial class Cleaner
         _keptEntries.Clear();
         long? firstKeptTimestamp = null;
         var keptTombstone = false;
-        foreach (var entry in entries)
+        for (var k = first; k < first + count; k++)
         {
+            var entry = entries[k];
             var location = entry.Location;
             var at = location.Position - position;
             if (at < BatchLayout.HeaderSize || at + Math.Max(location.Size, 1) > size)

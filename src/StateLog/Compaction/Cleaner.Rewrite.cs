@@ -34,7 +34,7 @@ internal sealed partial class Cleaner
             {
                 // The group's live records each make a move: no list regrowth (and its copies) during the pass.
                 var segments = log.Segments;
-                output.KeyMoves.Moved.EnsureCapacity(live.FirstAtOrAfter(segments[Array.IndexOf(segments, group[^1]) + 1].BaseOffset) - Cursor);
+                output.KeyMoves.EnsureCapacity(live.FirstAtOrAfter(segments[Array.IndexOf(segments, group[^1]) + 1].BaseOffset) - Cursor);
             }
 
             foreach (var source in group)

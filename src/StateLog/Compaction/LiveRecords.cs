@@ -19,18 +19,14 @@ namespace StateLog.Compaction;
 /// </summary>
 internal sealed class LiveRecords
 {
-    private LiveRecords(Entry[] entries, long[] offsets, int dirtyKeys)
+    private LiveRecords(ChunkedArray<Entry> entries, int dirtyKeys)
     {
         Entries = entries;
-        Offsets = offsets;
         DirtyKeys = dirtyKeys;
     }
 
-    /// <summary>The latest record of each key, by offset.</summary>
-    public Entry[] Entries { get; }
-
-    /// <summary><see cref="Entries"/>' offsets, for binary searches.</summary>
-    public long[] Offsets { get; }
+    /// <summary>The latest record of each key, by offset (chunked, like every array of the pass that grows with the keys: see <see cref="ChunkedArray{T}"/>).</summary>
+    public ChunkedArray<Entry> Entries { get; }
 
     /// <summary>Keys whose latest record is at or past the cleaner point: the keys Kafka's offset map would hold.</summary>
     public int DirtyKeys { get; }
@@ -39,20 +35,21 @@ internal sealed class LiveRecords
     public static LiveRecords Sort(Taken taken)
     {
         var entries = taken.Entries;
-        var offsets = SortByOffset(ref entries);
-        return new LiveRecords(entries, offsets, taken.DirtyKeys);
+        SortByOffset(ref entries);
+        return new LiveRecords(entries, taken.DirtyKeys);
     }
 
     /// <summary>For each segment, how many keys have their latest record in it.</summary>
     public long[] CountsPerSegment(LogSegment[] segments)
     {
         var counts = new long[segments.Length];
+        var entries = Entries;
         var next = 0;
         for (var i = 0; i < segments.Length; i++)
         {
             var end = i + 1 < segments.Length ? segments[i + 1].BaseOffset : long.MaxValue;
             var start = next;
-            while (next < Offsets.Length && Offsets[next] < end)
+            while (next < entries.Length && entries[next].Location.Offset < end)
             {
                 next++;
             }
@@ -66,8 +63,15 @@ internal sealed class LiveRecords
     /// <summary>The index of the first entry at or after <paramref name="offset"/>.</summary>
     public int FirstAtOrAfter(long offset)
     {
-        var index = Array.BinarySearch(Offsets, offset);
-        return index >= 0 ? index : ~index;
+        var entries = Entries;
+        var (low, high) = (0, entries.Length);
+        while (low < high)
+        {
+            var middle = (int)((uint)(low + high) >> 1);
+            (low, high) = entries[middle].Location.Offset < offset ? (middle + 1, high) : (low, middle);
+        }
+
+        return low;
     }
 
     /// <summary>
@@ -87,7 +91,7 @@ internal sealed class LiveRecords
 
         lock (log.Keys.Gate)
         {
-            var entries = new Entry[log.Keys.Count];
+            var entries = new ChunkedArray<Entry>(log.Keys.Count);
             var i = 0;
             var dirtyKeys = 0;
             foreach (var (hash, location) in log.Keys.Entries())
@@ -110,32 +114,34 @@ internal sealed class LiveRecords
     }
 
     /// <summary>
-    /// Sorts <paramref name="entries"/> by offset (offsets are distinct) and returns the sorted offsets: a least
-    /// significant digit radix sort, 11 bits a round over the bits the largest offset uses, linear in the keys.
+    /// Sorts <paramref name="entries"/> by offset (offsets are distinct): a least significant digit radix sort, 11 bits
+    /// a round over the bits the largest offset uses, linear in the keys. Each round walks the entries a chunk at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static long[] SortByOffset(ref Entry[] entries)
+    private static void SortByOffset(ref ChunkedArray<Entry> entries)
     {
         const int Bits = 11;
         const int Buckets = 1 << Bits;
-        var n = entries.Length;
-        var keys = new long[n];
         var maxOffset = 0L;
-        for (var i = 0; i < n; i++)
+        for (var c = 0; c < entries.ChunkCount; c++)
         {
-            keys[i] = entries[i].Location.Offset;
-            maxOffset = Math.Max(maxOffset, keys[i]);
+            foreach (ref readonly var entry in entries.Chunk(c))
+            {
+                maxOffset = Math.Max(maxOffset, entry.Location.Offset);
+            }
         }
 
-        var spareKeys = new long[n];
-        var spareEntries = new Entry[n];
+        var spare = new ChunkedArray<Entry>(maxOffset == 0 ? 0 : entries.Length);
         var counts = new int[Buckets];
         for (var shift = 0; shift < 64 && (maxOffset >> shift) != 0; shift += Bits)
         {
             Array.Clear(counts);
-            foreach (var key in keys)
+            for (var c = 0; c < entries.ChunkCount; c++)
             {
-                counts[(int)((key >> shift) & (Buckets - 1))]++;
+                foreach (ref readonly var entry in entries.Chunk(c))
+                {
+                    counts[(int)((entry.Location.Offset >> shift) & (Buckets - 1))]++;
+                }
             }
 
             for (int b = 0, sum = 0; b < Buckets; b++)
@@ -143,22 +149,20 @@ internal sealed class LiveRecords
                 (counts[b], sum) = (sum, sum + counts[b]);
             }
 
-            for (var i = 0; i < n; i++)
+            for (var c = 0; c < entries.ChunkCount; c++)
             {
-                var to = counts[(int)((keys[i] >> shift) & (Buckets - 1))]++;
-                spareKeys[to] = keys[i];
-                spareEntries[to] = entries[i];
+                foreach (ref readonly var entry in entries.Chunk(c))
+                {
+                    spare[counts[(int)((entry.Location.Offset >> shift) & (Buckets - 1))]++] = entry;
+                }
             }
 
-            (keys, spareKeys) = (spareKeys, keys);
-            (entries, spareEntries) = (spareEntries, entries);
+            (entries, spare) = (spare, entries);
         }
-
-        return keys;
     }
 
     /// <summary>The key index's entries as <see cref="Take"/> copied them, before <see cref="Sort"/>.</summary>
-    public readonly record struct Taken(Entry[] Entries, int DirtyKeys);
+    public readonly record struct Taken(ChunkedArray<Entry> Entries, int DirtyKeys);
 
     /// <summary>One key's latest record.</summary>
     public readonly record struct Entry(UInt128 Hash, KeyLocation Location);

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using StateLog.Storage;
 using StateLog.Storage.IO;
 using StateLog.Storage.Segments;
@@ -26,13 +25,43 @@ internal static class SegmentSwap
     /// <summary>The key-index entries that point into the rewritten range: their new places, and the entries to remove.</summary>
     public sealed class KeyMoves
     {
-        /// <summary>Entries whose record was kept, at its new place.</summary>
-        public List<KeyIndex.Update> Moved { get; } = new();
+        /// <summary>Entries whose record was kept, at its new place: the first <see cref="MovedCount"/> (chunked, so a pass over many keys leaves no large-object garbage).</summary>
+        private readonly ChunkedArray<KeyIndex.Update> _moved = new(0);
+
+        public int MovedCount { get; private set; }
 
         /// <summary>Entries whose record was removed (a tombstone past its horizon), at their old place.</summary>
         public List<KeyIndex.Update> Removed { get; } = new();
 
-        public void Move(UInt128 hash, KeyLocation location) => Moved.Add(new KeyIndex.Update(hash, location));
+        /// <summary>Makes room for <paramref name="count"/> moves at once (a pass that knows its count spares the regrowth).</summary>
+        public void EnsureCapacity(int count)
+        {
+            if (count > _moved.Length)
+            {
+                _moved.Resize(count);
+            }
+        }
+
+        public void Move(UInt128 hash, KeyLocation location)
+        {
+            if (MovedCount == _moved.Length)
+            {
+                // Doubling up to a chunk, then a chunk at a time: a resize copies the last chunk only.
+                _moved.Resize(_moved.Length + Math.Clamp(_moved.Length, 16, ChunkedArray<KeyIndex.Update>.ChunkLength));
+            }
+
+            _moved[MovedCount++] = new KeyIndex.Update(hash, location);
+        }
+
+        /// <summary>Applies the moves to <paramref name="keys"/> in order, a chunk at a time.</summary>
+        public void ApplyMoved(KeyIndex keys)
+        {
+            var chunkLength = ChunkedArray<KeyIndex.Update>.ChunkLength;
+            for (var start = 0; start < MovedCount; start += chunkLength)
+            {
+                keys.SetMany(_moved.Chunk(start / chunkLength)[..Math.Min(chunkLength, MovedCount - start)]);
+            }
+        }
 
         public void Remove(UInt128 hash, KeyLocation location) => Removed.Add(new KeyIndex.Update(hash, location));
     }
@@ -127,7 +156,7 @@ internal static class SegmentSwap
             // Each key appears once. A kept record keeps its offset: Set moves the entry, or leaves it if a newer record of
             // the key arrived meanwhile (the entry is there: only a pass removes entries, and passes over a partition are
             // serial). SetMany touches each chunk's slots first, so their cache misses overlap.
-            keys.SetMany(CollectionsMarshal.AsSpan(keyMoves.Moved));
+            keyMoves.ApplyMoved(keys);
             foreach (var removed in keyMoves.Removed)
             {
                 if (keys.TryGet(removed.Hash, out var now) && now.Offset == removed.Location.Offset)

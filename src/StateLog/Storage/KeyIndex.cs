@@ -26,7 +26,11 @@ internal sealed class KeyIndex
     /// <summary>How many slots <see cref="SetMany"/> touches ahead of updating them.</summary>
     private const int TouchChunk = 32;
 
-    private Table _slots = new(MinCapacity);
+    /// <summary>
+    /// The slots, chunked (<see cref="ChunkedArray{T}"/>) so an outgrown table is garbage the GC compacts away: a table
+    /// grown from 16 slots to 100,000 keys would otherwise leave about twice its final size in the large-object heap.
+    /// </summary>
+    private ChunkedArray<Slot> _slots = new(MinCapacity);
     private int _used;
     private bool _hasZeroKey;
     private KeyLocation _zeroKeyLocation;
@@ -215,7 +219,7 @@ internal sealed class KeyIndex
     }
 
     /// <summary>The slot of <paramref name="slots"/> holding <paramref name="hash"/>, or the complement of the empty slot where it would go.</summary>
-    private static int Find(Table slots, UInt128 hash)
+    private static int Find(ChunkedArray<Slot> slots, UInt128 hash)
     {
         var low = (ulong)hash;
         var high = (ulong)(hash >> 64);
@@ -294,7 +298,9 @@ internal sealed class KeyIndex
     /// <summary>Moves every key to a table of <paramref name="length"/> slots, published only once filled (see <see cref="TryGetUnsynchronized"/>).</summary>
     private void Rehash(int length)
     {
-        var slots = new Table(length);
+        // Past one chunk, rounded up to whole chunks: the spare slots of the last lower the load at no extra chunk.
+        var chunk = ChunkedArray<Slot>.ChunkLength;
+        var slots = new ChunkedArray<Slot>(length <= chunk ? length : (int)Math.Min(Array.MaxLength, (length + chunk - 1L) / chunk * chunk));
         var old = _slots;
         for (var i = 0; i < old.Length; i++)
         {
@@ -308,62 +314,10 @@ internal sealed class KeyIndex
         Volatile.Write(ref _slots, slots);
     }
 
-    /// <summary>
-    /// The slots, in chunks of at most <see cref="ChunkSlots"/> (80 KiB, under the large-object threshold): an
-    /// outgrown table is then ordinary garbage the GC compacts away, where one array of megabytes would sit in the
-    /// large-object heap, which is never compacted, and keep its memory committed after it died (a table grown
-    /// from 16 slots to 100,000 keys leaves about twice its final size behind).
-    /// </summary>
-    private sealed class Table
-    {
-        public const int ChunkSlots = 2048;
-        private const int ChunkShift = 11;
-
-        private readonly Slot[][] _chunks;
-
-        /// <summary>A table of <paramref name="length"/> slots, rounded up to whole chunks past the first.</summary>
-        public Table(int length)
-        {
-            if (length <= ChunkSlots)
-            {
-                _chunks = [new Slot[length]];
-                Length = length;
-                return;
-            }
-
-            _chunks = new Slot[(length + ChunkSlots - 1) / ChunkSlots][];
-            for (var c = 0; c < _chunks.Length; c++)
-            {
-                _chunks[c] = new Slot[ChunkSlots];
-            }
-
-            Length = _chunks.Length * ChunkSlots;
-        }
-
-        public int Length { get; }
-
-        public ref Slot this[int i] => ref _chunks[i >> ChunkShift][i & (ChunkSlots - 1)];
-
-        /// <summary>The chunk holding slot <paramref name="i"/>, and the slot's place in it.</summary>
-        public Slot[] ChunkOf(int i, out int inChunk)
-        {
-            inChunk = i & (ChunkSlots - 1);
-            return _chunks[i >> ChunkShift];
-        }
-
-        public void Clear()
-        {
-            foreach (var chunk in _chunks)
-            {
-                Array.Clear(chunk);
-            }
-        }
-    }
-
     /// <summary>The walk of <see cref="WalkLocations"/>: the key hashing to zero first, then each used slot.</summary>
     public ref struct LocationWalk
     {
-        private readonly Table _slots;
+        private readonly ChunkedArray<Slot> _slots;
         private int _next;
 
         public LocationWalk(KeyIndex keys)

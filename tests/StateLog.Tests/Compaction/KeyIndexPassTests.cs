@@ -47,6 +47,31 @@ public sealed class KeyIndexPassTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task KeyIndexPass_WritesWhatKafkasPassWrites_OverManyKeys()
+    {
+        // Thousands of keys: the pass's entries, sort buffers and key moves span several chunks.
+        void Configure(StateLogOptions o)
+        {
+            o.SegmentBytes = 256 * 1024;
+            o.MinCleanableDirtyRatio = 0.01;
+        }
+
+        using var a = new CompactionHarness(Configure);
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var burst in Enumerable.Range(0, 5000).Chunk(100))
+            {
+                await Task.WhenAll(burst.Select(k => k % 7 == round
+                    ? a.Topic.DeleteAsync(CompactionHarness.B($"k{k}")).AsTask()
+                    : a.Topic.PutAsync(CompactionHarness.B($"k{k}"), CompactionHarness.B(Value(k + round, 8))).AsTask()));
+            }
+        }
+
+        a.Log.Roll();
+        Assert.True(await CompareAsync(a, Configure, forced: true));
+    }
+
+    [Fact]
     public async Task KeyIndexPass_NotUsed_WhenAKeysLatestRecordIsUncleanable()
     {
         using var h = new CompactionHarness();
