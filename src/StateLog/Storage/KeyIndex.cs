@@ -81,9 +81,7 @@ internal sealed class KeyIndex
             return _hasZeroKey;
         }
 
-        var i = Find(_slots, hash);
-        location = i >= 0 ? _slots[i].Location : default;
-        return i >= 0;
+        return TryFind(_slots, hash, out location);
     }
 
     /// <summary>
@@ -96,8 +94,14 @@ internal sealed class KeyIndex
     /// </summary>
     public bool TryGetUnsynchronized(UInt128 hash, out KeyLocation location)
     {
-        var slots = Volatile.Read(ref _slots);
-        var i = hash == UInt128.Zero ? -1 : Find(slots, hash); // an empty slot would "match" the all-zero hash
+        location = default;
+        return hash != UInt128.Zero && TryFind(Volatile.Read(ref _slots), hash, out location); // an empty slot would "match" the all-zero hash
+    }
+
+    /// <summary>The location in <paramref name="slots"/> of a non-zero <paramref name="hash"/>, if it is there.</summary>
+    private static bool TryFind(ChunkedArray<Slot> slots, UInt128 hash, out KeyLocation location)
+    {
+        var i = Find(slots, hash);
         location = i >= 0 ? slots[i].Location : default;
         return i >= 0;
     }
