@@ -51,11 +51,16 @@ public sealed class UnlockedReadTests : IDisposable
         var anomalies = new ConcurrentQueue<string>();
         using var stop = new CancellationTokenSource();
 
+        // The writer starts once both readers run: on a busy machine it could otherwise finish before they start.
+        var readersWaiting = 2;
+        var readersRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
         var writer = Task.Run(async () =>
         {
             var batch = new List<(ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte>? Value)>();
             try
             {
+                await readersRunning.Task;
                 for (var round = 1L; round <= Rounds; round++)
                 {
                     // New keys each round until all exist (the table grows while readers probe it), and updates of a
@@ -107,6 +112,11 @@ public sealed class UnlockedReadTests : IDisposable
             var seenStable = new long[StableKeys];
             var seenDoomed = new long[DoomedKeys];
             var reads = 0L;
+            if (Interlocked.Decrement(ref readersWaiting) == 0)
+            {
+                readersRunning.SetResult();
+            }
+
             try
             {
                 while (!stop.IsCancellationRequested)
