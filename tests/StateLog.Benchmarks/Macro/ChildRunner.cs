@@ -124,7 +124,7 @@ internal static class ChildRunner
     }
 
     /// <summary>Writes every update into a fresh store; returns the store, still open, and the seconds until the data was durable.</summary>
-    private static async Task<(IEngineAdapter Adapter, (double Seconds, double CpuSeconds) Time)> IngestAsync(EngineEntry engine, Workload workload, string directory, bool syncEveryBatch)
+    internal static async Task<(IEngineAdapter Adapter, (double Seconds, double CpuSeconds) Time)> IngestAsync(EngineEntry engine, Workload workload, string directory, bool syncEveryBatch)
     {
         TryDelete(directory);
         Directory.CreateDirectory(directory);
@@ -146,7 +146,7 @@ internal static class ChildRunner
     }
 
     /// <summary>Times the compaction; an engine build without compaction yet still gets its other phases measured.</summary>
-    private static async Task<((double Seconds, double CpuSeconds) Time, string? Unavailable)> CompactAsync(IEngineAdapter adapter)
+    internal static async Task<((double Seconds, double CpuSeconds) Time, string? Unavailable)> CompactAsync(IEngineAdapter adapter)
     {
         var timer = PhaseTimer.Start();
         try

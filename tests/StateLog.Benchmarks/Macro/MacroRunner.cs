@@ -64,25 +64,17 @@ internal static class MacroRunner
 
     private static async Task<EngineReport> RunChildAsync(EngineEntry engine, string directory, MacroParameters parameters, TimeSpan timeout)
     {
-        var start = ChildProcess.StartInfo(["child", engine.Id, directory, .. parameters.ToArguments()]);
-        start.RedirectStandardOutput = true;
-        using var child = Process.Start(start) ?? throw new InvalidOperationException("Could not start the child process.");
-        var output = child.StandardOutput.ReadToEndAsync();
-        var finished = await Task.WhenAny(child.WaitForExitAsync(), Task.Delay(timeout)) is Task exited && exited.IsCompleted && child.HasExited;
-        if (!finished)
+        var (result, problem) = await ChildProcess.RunForResultAsync(["child", engine.Id, directory, .. parameters.ToArguments()], ChildRunner.ResultPrefix, timeout);
+        if (result is null)
         {
-            child.Kill(entireProcessTree: true);
             TryDelete(directory);
-            return new EngineReport { Id = engine.Id, Engine = engine.DisplayName, Unavailable = $"timed out after {timeout.TotalSeconds:F0} s" };
+            return new EngineReport { Id = engine.Id, Engine = engine.DisplayName, Unavailable = problem };
         }
 
-        var line = (await output).Split('\n').LastOrDefault(l => l.StartsWith(ChildRunner.ResultPrefix, StringComparison.Ordinal));
-        return line is null
-            ? new EngineReport { Id = engine.Id, Engine = engine.DisplayName, Unavailable = $"child exited with code {child.ExitCode} and no result (native crash?)" }
-            : JsonSerializer.Deserialize<EngineReport>(line[ChildRunner.ResultPrefix.Length..], Json.Line)!;
+        return JsonSerializer.Deserialize<EngineReport>(result, Json.Line)!;
     }
 
-    private static string? Option(IReadOnlyList<string> args, string name)
+    internal static string? Option(IReadOnlyList<string> args, string name)
     {
         for (var i = 0; i < args.Count - 1; i++)
         {
