@@ -30,6 +30,7 @@ internal sealed class SegmentMapping : IDisposable
 {
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
+    private unsafe byte* _pinned;
 
     private SegmentMapping(MemoryMappedFile file, MemoryMappedViewAccessor view, long start, long length)
     {
@@ -66,6 +67,9 @@ internal sealed class SegmentMapping : IDisposable
         }
     }
 
+    /// <summary>Whether the <paramref name="length"/> bytes at file position <paramref name="position"/> are all mapped.</summary>
+    public bool Covers(long position, int length) => position >= Start && position + length <= Start + Length;
+
     /// <summary>
     /// Copies the mapped bytes at <paramref name="position"/> into <paramref name="destination"/>; false if they are not
     /// all mapped, or the map was closed (its segment retired) before the copy began. The view's handle is counted
@@ -73,7 +77,7 @@ internal sealed class SegmentMapping : IDisposable
     /// </summary>
     public bool TryRead(long position, Span<byte> destination)
     {
-        if (position < Start || position + destination.Length > Start + Length)
+        if (!Covers(position, destination.Length))
         {
             return false;
         }
@@ -89,8 +93,33 @@ internal sealed class SegmentMapping : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>
+    /// The mapped bytes, for the one reader that owns this map and disposes it itself (the cleaner's window): the view's
+    /// handle is taken once, until <see cref="Dispose"/>, where <see cref="TryRead"/> counts it for every copy.
+    /// </summary>
+    public unsafe ReadOnlySpan<byte> Bytes
     {
+        get
+        {
+            if (_pinned == null)
+            {
+                byte* start = null;
+                _view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
+                _pinned = start + _view.PointerOffset;
+            }
+
+            return new(_pinned, (int)Length);
+        }
+    }
+
+    public unsafe void Dispose()
+    {
+        if (_pinned != null)
+        {
+            _view.SafeMemoryMappedViewHandle.ReleasePointer();
+            _pinned = null;
+        }
+
         _view.Dispose();
         _file.Dispose();
     }
