@@ -86,6 +86,7 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
     /// <inheritdoc/>
     /// <exception cref="RecordSerializationException">The stored value is not a <typeparamref name="T"/>; the offset is -1 because a
     /// latest-value lookup does not report it.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see PartitionLog.GetLatest
     public ValueTask<T?> GetAsync(TKey key, CancellationToken cancellationToken = default)
     {
         if (cancellationToken.IsCancellationRequested)
@@ -99,7 +100,7 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
             using var buffer = EncodeKey(key);
 
             // Deserialized straight from the record's bytes: no intermediate array of the value.
-            return ValueTask.FromResult(_log.GetLatest(buffer.WrittenMemory.Span, (Topic: this, Key: buffer.WrittenMemory), static (s, bytes) => s.Topic.DeserializeLatest(bytes, s.Key)));
+            return ValueTask.FromResult(_log.GetLatest(buffer.WrittenMemory.Span, (Topic: this, Key: buffer.WrittenMemory), [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (s, bytes) => s.Topic.DeserializeLatest(bytes, s.Key)));
         }
         catch (Exception e)
         {
@@ -158,6 +159,7 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private PooledBufferWriter EncodeKey(TKey key)
     {
         var buffer = new PooledBufferWriter(InitialBufferBytes);
@@ -185,12 +187,14 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
         return length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private T Deserialize(ReadOnlyMemory<byte> bytes)
     {
         var reader = new MessagePackReader(bytes);
         return _formatter.Deserialize(ref reader, _options);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private T DeserializeLatest(ReadOnlyMemory<byte> bytes, ReadOnlyMemory<byte> key)
     {
         try

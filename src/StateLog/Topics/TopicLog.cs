@@ -84,6 +84,7 @@ public sealed class TopicLog
     }
 
     /// <summary>The latest value for <paramref name="key"/>, or <see langword="null"/> if absent or deleted.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see PartitionLog.GetLatest
     public ValueTask<byte[]?> GetAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

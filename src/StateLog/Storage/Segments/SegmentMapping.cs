@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.IO.MemoryMappedFiles;
+using System.Runtime.CompilerServices;
 using StateLog.Storage.IO;
 
 namespace StateLog.Storage.Segments;
@@ -75,6 +76,7 @@ internal sealed class SegmentMapping : IDisposable
     /// all mapped, or the map was closed (its segment retired) before the copy began. The view's handle is counted
     /// for the length of the copy, so closing the map never unmaps bytes being copied.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every point read of a sealed segment: see PartitionLog.GetLatest
     public bool TryRead(long position, Span<byte> destination)
     {
         if (!Covers(position, destination.Length))
