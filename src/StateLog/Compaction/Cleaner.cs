@@ -289,7 +289,7 @@ internal sealed partial class Cleaner : IDisposable
         var bases = segments.Select(s => s.BaseOffset).ToArray();
         lock (log.Keys.Gate)
         {
-            foreach (var location in log.Keys.WalkLocations())
+            foreach (var (_, location) in log.Keys.Walk())
             {
                 var index = Array.BinarySearch(bases, location.Offset);
                 counts[index >= 0 ? index : ~index - 1]++;

@@ -94,7 +94,7 @@ internal sealed class LiveRecords
             var entries = new ChunkedArray<Entry>(log.Keys.Count);
             var i = 0;
             var dirtyKeys = 0;
-            foreach (var (hash, location) in log.Keys.Entries())
+            foreach (var (hash, location) in log.Keys.Walk())
             {
                 if (location.Offset >= firstUncleanable)
                 {

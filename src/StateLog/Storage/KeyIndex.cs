@@ -46,31 +46,24 @@ internal sealed class KeyIndex
     public long LiveKeys { get; private set; }
 
     /// <summary>
-    /// Every key's latest location, walked by a struct over the table: a loop over the whole index (a full scan's
-    /// snapshot, the cleaner's count per segment) inlines it instead of calling an iterator per slot. Callers hold
-    /// <see cref="Gate"/>.
+    /// Every key's hash and latest location, walked by a struct over the table: a loop over the whole index (a full
+    /// scan's snapshot, the cleaner's copy and count per segment, a close's snapshot) inlines it instead of calling an
+    /// iterator per slot, which in a fresh process also ran at tier 0 for the whole loop. Callers hold <see cref="Gate"/>.
     /// </summary>
-    public LocationWalk WalkLocations() => new(this);
+    public EntryWalk Walk() => new(this);
 
     public static UInt128 Hash(ReadOnlySpan<byte> key) => XxHash128.HashToUInt128(key);
 
-    /// <summary>Every entry; callers hold <see cref="Gate"/> while enumerating.</summary>
-    public IEnumerable<KeyValuePair<UInt128, KeyLocation>> Entries()
+    /// <summary>Every entry, copied out, for tests and diagnostics (loops over the index use <see cref="Walk"/>); callers hold <see cref="Gate"/>.</summary>
+    public List<KeyValuePair<UInt128, KeyLocation>> Entries()
     {
-        if (_hasZeroKey)
+        var entries = new List<KeyValuePair<UInt128, KeyLocation>>(Count);
+        foreach (var (hash, location) in Walk())
         {
-            yield return new(UInt128.Zero, _zeroKeyLocation);
+            entries.Add(new(hash, location));
         }
 
-        var slots = _slots;
-        for (var i = 0; i < slots.Length; i++)
-        {
-            var slot = slots[i];
-            if (slot.IsUsed)
-            {
-                yield return new(slot.Hash, slot.Location);
-            }
-        }
+        return entries;
     }
 
     public bool TryGet(UInt128 hash, out KeyLocation location)
@@ -318,24 +311,24 @@ internal sealed class KeyIndex
         Volatile.Write(ref _slots, slots);
     }
 
-    /// <summary>The walk of <see cref="WalkLocations"/>: the key hashing to zero first, then each used slot.</summary>
-    public ref struct LocationWalk
+    /// <summary>The walk of <see cref="Walk"/>: the key hashing to zero first, then each used slot.</summary>
+    public ref struct EntryWalk
     {
         private readonly ChunkedArray<Slot> _slots;
         private int _next;
 
-        public LocationWalk(KeyIndex keys)
+        public EntryWalk(KeyIndex keys)
         {
             _slots = keys._slots;
             _next = keys._hasZeroKey ? -1 : 0;
-            Current = keys._zeroKeyLocation;
+            Current = (UInt128.Zero, keys._zeroKeyLocation);
         }
 
-        public KeyLocation Current { get; private set; }
+        public (UInt128 Hash, KeyLocation Location) Current { get; private set; }
 
-        public readonly LocationWalk GetEnumerator() => this;
+        public readonly EntryWalk GetEnumerator() => this;
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the caller's loop (see WalkLocations)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // into the caller's loop (see Walk)
         public bool MoveNext()
         {
             if (_next < 0)
@@ -350,7 +343,7 @@ internal sealed class KeyIndex
                 ref readonly var slot = ref slots[_next++];
                 if (slot.IsUsed)
                 {
-                    Current = slot.Location;
+                    Current = (slot.Hash, slot.Location);
                     return true;
                 }
             }

@@ -159,7 +159,7 @@ internal static class KeyIndexSnapshot
         int Bucket(long offset) => (int)Math.Clamp((offset - firstOffset) / width, 0, HistogramBuckets - 1);
 
         var counts = new int[HistogramBuckets];
-        foreach (var (_, location) in keys.Entries())
+        foreach (var (_, location) in keys.Walk())
         {
             counts[Bucket(location.Offset)]++;
         }
@@ -185,7 +185,7 @@ internal static class KeyIndexSnapshot
         foreach (var (firstBucket, lastBucket, _) in slices)
         {
             var n = 0;
-            foreach (var (hash, location) in keys.Entries())
+            foreach (var (hash, location) in keys.Walk())
             {
                 if (Bucket(location.Offset) is var b && b >= firstBucket && b <= lastBucket)
                 {

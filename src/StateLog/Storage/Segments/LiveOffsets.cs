@@ -62,7 +62,7 @@ internal sealed class LiveOffsets
     private static LiveOffsets TakeBitmap(KeyIndex keys, long start, long end)
     {
         var bits = new ulong[(int)((end - start + 63) >> 6)];
-        foreach (var location in keys.WalkLocations())
+        foreach (var (_, location) in keys.Walk())
         {
             if (!location.IsTombstone && location.Offset >= start && location.Offset < end)
             {
@@ -80,7 +80,7 @@ internal sealed class LiveOffsets
     {
         var offsets = new long[keys.Count];
         var count = 0;
-        foreach (var location in keys.WalkLocations())
+        foreach (var (_, location) in keys.Walk())
         {
             if (!location.IsTombstone && location.Offset >= start && location.Offset < end)
             {
