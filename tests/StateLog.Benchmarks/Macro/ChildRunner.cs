@@ -161,7 +161,7 @@ internal static class ChildRunner
     }
 
     /// <summary>Reads every point-read key and checks its value; returns what was wrong, or <see langword="null"/>.</summary>
-    private static async Task<string?> PointReadsAsync(IEngineAdapter adapter, Workload workload)
+    internal static async Task<string?> PointReadsAsync(IEngineAdapter adapter, Workload workload)
     {
         var wrong = 0L;
         for (var i = 0; i < workload.ReadCount; i++)

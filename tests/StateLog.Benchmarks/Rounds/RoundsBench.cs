@@ -11,9 +11,9 @@ using StateLog.Benchmarks.Macro;
 namespace StateLog.Benchmarks.Rounds;
 
 /// <summary>
-/// <c>rounds [--rounds N] [--engines a,b] [macro's size options]</c>: the macro bench's compaction, cold reopen and
-/// full scan, repeated N times (default 3) in one process per engine, each round on a fresh store with the same
-/// buffered ingest. The macro bench runs each phase once in a fresh process, so a JIT-compiled engine pays its one-time
+/// <c>rounds [--rounds N] [--engines a,b] [macro's size options]</c>: the macro bench's compaction, cold reopen, full
+/// scan and point reads, repeated N times (default 3) in one process per engine, each round on a fresh store with the
+/// same buffered ingest. The macro bench runs each phase once in a fresh process, so a JIT-compiled engine pays its one-time
 /// costs there (compiling the phase's code, loading its types); the first round here is that figure, the later rounds
 /// are what a long-running process pays per pass. The JIT column is the process's compilation time during the phase
 /// (<see cref="JitInfo.GetCompilationTime"/>), the harness's included.
@@ -29,15 +29,15 @@ internal static class RoundsBench
         var parameters = MacroParameters.Parse(args);
         var rounds = int.Parse(MacroRunner.Option(args, "--rounds") ?? DefaultRounds.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         var engines = (MacroRunner.Option(args, "--engines")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                ?? [EngineCatalog.StateLog, EngineCatalog.RocksDb, EngineCatalog.Faster, EngineCatalog.Sqlite])
+                ?? [EngineCatalog.StateLog, EngineCatalog.StateLogTyped, EngineCatalog.RocksDb, EngineCatalog.Faster, EngineCatalog.Sqlite])
             .Select(EngineCatalog.Find)
             .ToList();
         var root = Path.Combine(Path.GetTempPath(), $"statelog-rounds-{Environment.ProcessId}");
         Console.WriteLine($"StateLog rounds benchmark, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {SystemProbe.LoadAverage()}");
         Console.WriteLine($"Workload: {parameters}; {rounds} rounds per engine, each in one process");
         Console.WriteLine();
-        Console.WriteLine("| Engine | Round | Compaction, s | CPU s | JIT ms | Reopen, s | Full scan, s | Reopen + scan, s | CPU s | JIT ms |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| Engine | Round | Compaction, s | CPU s | JIT ms | Reopen, s | Full scan, s | Reopen + scan, s | CPU s | JIT ms | Point reads, ops/s | CPU us per read | JIT ms |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var engine in engines)
         {
             var directory = Path.Combine(root, engine.Id);
@@ -47,14 +47,14 @@ internal static class RoundsBench
                 TimeSpan.FromMinutes(10));
             if (result is null)
             {
-                Console.WriteLine($"| {engine.DisplayName} | | unavailable: {problem} | | | | | | | |");
+                Console.WriteLine($"| {engine.DisplayName} | | unavailable: {problem} | | | | | | | | | | |");
                 continue;
             }
 
             foreach (var r in JsonSerializer.Deserialize<RoundReport[]>(result, Json.Line)!)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {engine.DisplayName} | {r.Round} | {r.CompactSeconds:F3} | {r.CompactCpuSeconds:F3} | {r.CompactJitMilliseconds:F0} | {r.ReopenSeconds:F3} | {r.ScanSeconds:F3} | {r.ReopenSeconds + r.ScanSeconds:F3} | {r.ReopenScanCpuSeconds:F3} | {r.ReopenScanJitMilliseconds:F0} |"));
+                    $"| {engine.DisplayName} | {r.Round} | {r.CompactSeconds:F3} | {r.CompactCpuSeconds:F3} | {r.CompactJitMilliseconds:F0} | {r.ReopenSeconds:F3} | {r.ScanSeconds:F3} | {r.ReopenSeconds + r.ScanSeconds:F3} | {r.ReopenScanCpuSeconds:F3} | {r.ReopenScanJitMilliseconds:F0} | {parameters.PointReads / r.PointReadSeconds:N0} | {r.PointReadCpuSeconds * 1e6 / parameters.PointReads:F2} | {r.PointReadJitMilliseconds:F0} |"));
             }
         }
 
@@ -94,13 +94,18 @@ internal static class RoundsBench
             await reopened.ScanAsync(checker);
             var scanTime = timer.Stop();
             var reopenScanJit = JitInfo.GetCompilationTime() - jit;
+            jit = JitInfo.GetCompilationTime();
+            timer = PhaseTimer.Start();
+            var readProblem = await ChildRunner.PointReadsAsync(reopened, workload);
+            var readTime = timer.Stop();
+            var readJit = JitInfo.GetCompilationTime() - jit;
             await reopened.DisposeAsync();
-            if (checker.Problem() is { } problem)
+            if ((checker.Problem() ?? readProblem) is { } problem)
             {
                 throw new InvalidOperationException(problem);
             }
 
-            reports.Add(new RoundReport(round, compactTime.Seconds, compactTime.CpuSeconds, compactJit.TotalMilliseconds, reopenTime.Seconds, scanTime.Seconds, reopenTime.CpuSeconds + scanTime.CpuSeconds, reopenScanJit.TotalMilliseconds));
+            reports.Add(new RoundReport(round, compactTime.Seconds, compactTime.CpuSeconds, compactJit.TotalMilliseconds, reopenTime.Seconds, scanTime.Seconds, reopenTime.CpuSeconds + scanTime.CpuSeconds, reopenScanJit.TotalMilliseconds, readTime.Seconds, readTime.CpuSeconds, readJit.TotalMilliseconds));
         }
 
         Directory.Delete(directory, recursive: true);
@@ -108,5 +113,5 @@ internal static class RoundsBench
         return 0;
     }
 
-    private sealed record RoundReport(int Round, double CompactSeconds, double CompactCpuSeconds, double CompactJitMilliseconds, double ReopenSeconds, double ScanSeconds, double ReopenScanCpuSeconds, double ReopenScanJitMilliseconds);
+    private sealed record RoundReport(int Round, double CompactSeconds, double CompactCpuSeconds, double CompactJitMilliseconds, double ReopenSeconds, double ScanSeconds, double ReopenScanCpuSeconds, double ReopenScanJitMilliseconds, double PointReadSeconds, double PointReadCpuSeconds, double PointReadJitMilliseconds);
 }
