@@ -10,14 +10,14 @@ namespace StateLog.Compaction;
 /// read-only memory map of its open handle (a read costs a copy of the bytes asked for and at most a page fault, never
 /// a system call, and pages holding only dead records are never touched); elsewhere, positioned reads. The map is
 /// gone before the swap renames the file. The view owns its map, so it reads through a pointer taken once per window
-/// (<see cref="SegmentMapping.Bytes"/>) rather than counting the map's handle around each of a pass's hundred
+/// (<see cref="SegmentMapping.MapOwned"/>) rather than counting the map's handle around each of a pass's hundred
 /// thousand small copies, whose generic copy path also ran instrumented for PGO in a process's third pass (0.125 s
 /// against 0.08 s for the others).
 /// </summary>
 /// <remarks>
 /// Only a window of <see cref="WindowBytes"/> is mapped at a time, moved forward as the pass walks the file: every
 /// page touched through a map counts in the process's resident set until it is unmapped, so mapping a whole segment
-/// (up to <c>SegmentBytes</c>, 1 GiB by default) would grow the resident set by the segment's size during a pass.
+/// (up to <c>SegmentBytes</c>, 128 MiB by default) would grow the resident set by the segment's size during a pass.
 /// </remarks>
 internal sealed class SegmentView : IDisposable
 {
@@ -27,6 +27,7 @@ internal sealed class SegmentView : IDisposable
     private readonly LogSegment _segment;
     private readonly bool _mappable;
     private SegmentMapping? _window;
+    private bool _disposed;
 
     /// <summary>A view of <paramref name="segment"/>, which the caller holds a reference to.</summary>
     public SegmentView(LogSegment segment)
@@ -43,6 +44,7 @@ internal sealed class SegmentView : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a call per live record of a pass that runs once per process: no time to tier up
     public void Read(long position, Span<byte> destination)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (position + destination.Length > Length)
         {
             throw new CorruptLogException(_segment.LogPath, position, $"a batch is cut short: {destination.Length} bytes needed, {Math.Max(0, Length - position)} left");
@@ -54,7 +56,7 @@ internal sealed class SegmentView : IDisposable
             {
                 _window?.Dispose();
                 _window = null;
-                _window = SegmentMapping.Map(_segment.File, position, Math.Min(Math.Max(WindowBytes, destination.Length), Length - position));
+                _window = SegmentMapping.MapOwned(_segment.File, position, Math.Min(Math.Max(WindowBytes, destination.Length), Length - position));
             }
 
             _window.Bytes.Slice((int)(position - _window.Start), destination.Length).CopyTo(destination);
@@ -67,5 +69,10 @@ internal sealed class SegmentView : IDisposable
         }
     }
 
-    public void Dispose() => _window?.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        _window?.Dispose();
+        _window = null;
+    }
 }

@@ -33,12 +33,18 @@ internal sealed class SegmentMapping : IDisposable
     private readonly MemoryMappedViewAccessor _view;
     private unsafe byte* _pinned;
 
-    private SegmentMapping(MemoryMappedFile file, MemoryMappedViewAccessor view, long start, long length)
+    private unsafe SegmentMapping(MemoryMappedFile file, MemoryMappedViewAccessor view, long start, long length, bool owned)
     {
         _file = file;
         _view = view;
         Start = start;
         Length = length;
+        if (owned)
+        {
+            byte* first = null;
+            _view.SafeMemoryMappedViewHandle.AcquirePointer(ref first);
+            _pinned = first + _view.PointerOffset;
+        }
     }
 
     /// <summary>The file position of the first byte mapped.</summary>
@@ -53,13 +59,23 @@ internal sealed class SegmentMapping : IDisposable
     /// <summary>Maps <paramref name="length"/> bytes of <paramref name="file"/> from <paramref name="start"/> (see <see cref="CanMap"/>).</summary>
     /// <exception cref="IOException">The system refused the map (address space, limits).</exception>
     /// <exception cref="ArgumentException">The file is empty or ends before <paramref name="start"/> + <paramref name="length"/>: nothing past its end is ever mapped.</exception>
-    public static SegmentMapping Map(IStorageFile file, long start, long length)
+    public static SegmentMapping Map(IStorageFile file, long start, long length) => Create(file, start, length, owned: false);
+
+    /// <summary>
+    /// Maps as <see cref="Map"/> does, for one reader that disposes the map itself (the cleaner's window): the view's
+    /// handle is taken once, here, until <see cref="Dispose"/>, so <see cref="Bytes"/> reads without counting it per
+    /// copy. Never for a segment's shared map, which a retiring segment disposes under its readers' feet (hence the
+    /// count in <see cref="TryRead"/>).
+    /// </summary>
+    public static SegmentMapping MapOwned(IStorageFile file, long start, long length) => Create(file, start, length, owned: true);
+
+    private static SegmentMapping Create(IStorageFile file, long start, long length, bool owned)
     {
         var handle = ((OsFile)file).Handle;
         var map = MemoryMappedFile.CreateFromFile(handle, mapName: null, capacity: 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
         try
         {
-            return new SegmentMapping(map, map.CreateViewAccessor(start, length, MemoryMappedFileAccess.Read), start, length);
+            return new SegmentMapping(map, map.CreateViewAccessor(start, length, MemoryMappedFileAccess.Read), start, length, owned);
         }
         catch
         {
@@ -95,24 +111,8 @@ internal sealed class SegmentMapping : IDisposable
         }
     }
 
-    /// <summary>
-    /// The mapped bytes, for the one reader that owns this map and disposes it itself (the cleaner's window): the view's
-    /// handle is taken once, until <see cref="Dispose"/>, where <see cref="TryRead"/> counts it for every copy.
-    /// </summary>
-    public unsafe ReadOnlySpan<byte> Bytes
-    {
-        get
-        {
-            if (_pinned == null)
-            {
-                byte* start = null;
-                _view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
-                _pinned = start + _view.PointerOffset;
-            }
-
-            return new(_pinned, (int)Length);
-        }
-    }
+    /// <summary>The mapped bytes of a map made by <see cref="MapOwned"/>; not to be used once it is disposed.</summary>
+    public unsafe ReadOnlySpan<byte> Bytes => _pinned != null ? new(_pinned, checked((int)Length)) : throw NotOwned();
 
     public unsafe void Dispose()
     {
@@ -125,4 +125,6 @@ internal sealed class SegmentMapping : IDisposable
         _view.Dispose();
         _file.Dispose();
     }
+
+    private static InvalidOperationException NotOwned() => new("Only a map made by MapOwned, and not yet disposed, exposes its bytes.");
 }
