@@ -159,7 +159,6 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private PooledBufferWriter EncodeKey(TKey key)
     {
         var buffer = new PooledBufferWriter(InitialBufferBytes);
@@ -187,7 +186,6 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
         return length;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private T Deserialize(ReadOnlyMemory<byte> bytes)
     {
         var reader = new MessagePackReader(bytes);
