@@ -54,18 +54,6 @@ internal sealed class KeyIndex
 
     public static UInt128 Hash(ReadOnlySpan<byte> key) => XxHash128.HashToUInt128(key);
 
-    /// <summary>Every entry, copied out, for tests and diagnostics (loops over the index use <see cref="Walk"/>); callers hold <see cref="Gate"/>.</summary>
-    public List<KeyValuePair<UInt128, KeyLocation>> Entries()
-    {
-        var entries = new List<KeyValuePair<UInt128, KeyLocation>>(Count);
-        foreach (var (hash, location) in Walk())
-        {
-            entries.Add(new(hash, location));
-        }
-
-        return entries;
-    }
-
     public bool TryGet(UInt128 hash, out KeyLocation location)
     {
         if (hash == UInt128.Zero)
