@@ -30,9 +30,9 @@ internal static class AppendBench
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
-        var records = IntOption(args, "--records", 1_000_000);
-        var valueBytes = IntOption(args, "--value-bytes", 100);
-        var root = Path.GetFullPath(OptionValue(args, "--dir") ?? Path.Combine(Path.GetTempPath(), $"statelog-append-{Environment.ProcessId}"));
+        var records = Arguments.Int(args, "--records", 1_000_000);
+        var valueBytes = Arguments.Int(args, "--value-bytes", 100);
+        var root = Path.GetFullPath(Arguments.Value(args, "--dir") ?? Path.Combine(Path.GetTempPath(), $"statelog-append-{Environment.ProcessId}"));
         var keys = Enumerable.Range(0, KeyCount).Select(i => Encoding.UTF8.GetBytes($"user-{i}")).ToArray();
         var pool = new byte[(1 << 20) + valueBytes];
         new Random(7).NextBytes(pool);
@@ -58,11 +58,11 @@ internal static class AppendBench
             }
             finally
             {
-                Directory.Delete(directory, recursive: true);
+                Arguments.DeleteDirectory(directory);
             }
         }
 
-        Directory.Delete(root, recursive: true);
+        Arguments.DeleteDirectory(root);
         return 0;
     }
 
@@ -81,13 +81,4 @@ internal static class AppendBench
         await topic.FlushAsync();
         return (watch.Elapsed.TotalSeconds, topic.PartitionLogs.Sum(p => p.FsyncCount));
     }
-
-    private static string? OptionValue(IReadOnlyList<string> args, string name)
-    {
-        var index = args.ToList().IndexOf(name);
-        return index >= 0 && index + 1 < args.Count ? args[index + 1] : null;
-    }
-
-    private static int IntOption(IReadOnlyList<string> args, string name, int fallback) =>
-        OptionValue(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 }

@@ -29,7 +29,7 @@ internal static class ChildRunner
             var batchedDirectory = Path.Combine(workDirectory, "batched");
             var (batched, batchedTime) = await IngestAsync(engine, workload, batchedDirectory, syncEveryBatch: true);
             await batched.DisposeAsync();
-            TryDelete(batchedDirectory);
+            Arguments.DeleteDirectory(batchedDirectory);
             SystemProbe.SyncFileSystems();
             await memory.EndPhaseAsync(MemoryPhases.IngestBatched);
 
@@ -116,7 +116,7 @@ internal static class ChildRunner
         }
         finally
         {
-            TryDelete(workDirectory);
+            Arguments.DeleteDirectory(workDirectory);
         }
 
         Console.WriteLine(ResultPrefix + JsonSerializer.Serialize(report, Json.Line));
@@ -126,7 +126,7 @@ internal static class ChildRunner
     /// <summary>Writes every update into a fresh store; returns the store, still open, and the seconds until the data was durable.</summary>
     internal static async Task<(IEngineAdapter Adapter, (double Seconds, double CpuSeconds) Time)> IngestAsync(EngineEntry engine, Workload workload, string directory, bool syncEveryBatch)
     {
-        TryDelete(directory);
+        Arguments.DeleteDirectory(directory);
         Directory.CreateDirectory(directory);
         var adapter = engine.Create();
         await adapter.OpenAsync(directory);
@@ -181,13 +181,5 @@ internal static class ChildRunner
     {
         var end = text.IndexOfAny(['\r', '\n']);
         return end < 0 ? text : text[..end];
-    }
-
-    private static void TryDelete(string directory)
-    {
-        if (Directory.Exists(directory))
-        {
-            Directory.Delete(directory, recursive: true);
-        }
     }
 }

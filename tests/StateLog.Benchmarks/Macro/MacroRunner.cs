@@ -18,11 +18,11 @@ internal static class MacroRunner
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var parameters = MacroParameters.Parse(args);
-        var engines = (Option(args, "--engines")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? EngineCatalog.All.Select(e => e.Id))
+        var engines = (Arguments.Value(args, "--engines")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? EngineCatalog.All.Select(e => e.Id))
             .Select(EngineCatalog.Find)
             .ToList();
-        var root = Path.GetFullPath(Option(args, "--dir") ?? Path.Combine(Path.GetTempPath(), $"statelog-bench-{Environment.ProcessId}"));
-        var timeout = TimeSpan.FromSeconds(int.Parse(Option(args, "--timeout-seconds") ?? "540", CultureInfo.InvariantCulture));
+        var root = Path.GetFullPath(Arguments.Value(args, "--dir") ?? Path.Combine(Path.GetTempPath(), $"statelog-bench-{Environment.ProcessId}"));
+        var timeout = TimeSpan.FromSeconds(int.Parse(Arguments.Value(args, "--timeout-seconds") ?? "540", CultureInfo.InvariantCulture));
         var started = DateTimeOffset.UtcNow;
         var total = Stopwatch.StartNew();
 
@@ -41,7 +41,7 @@ internal static class MacroRunner
             reports.Add(report);
         }
 
-        TryDelete(root);
+        Arguments.DeleteDirectory(root);
         var load = $"load average {loadBefore} at the start, {SystemProbe.LoadAverage()} at the end";
         var targets = TargetCheck.Evaluate(reports.ToDictionary(r => r.Id));
         Console.WriteLine();
@@ -51,7 +51,7 @@ internal static class MacroRunner
             Console.WriteLine($"- {report.Engine}: {report.Configuration}");
         }
 
-        var output = Path.GetFullPath(Option(args, "--out")
+        var output = Path.GetFullPath(Arguments.Value(args, "--out")
             ?? Path.Combine("artifacts", "benchmarks", $"macro-{parameters.Distribution.ToString().ToLowerInvariant()}-{parameters.ValueBytes}b-{started:yyyyMMdd-HHmmss}.json"));
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         await File.WriteAllTextAsync(output, JsonSerializer.Serialize(
@@ -67,31 +67,10 @@ internal static class MacroRunner
         var (result, problem) = await ChildProcess.RunForResultAsync(["child", engine.Id, directory, .. parameters.ToArguments()], ChildRunner.ResultPrefix, timeout);
         if (result is null)
         {
-            TryDelete(directory);
+            Arguments.DeleteDirectory(directory);
             return new EngineReport { Id = engine.Id, Engine = engine.DisplayName, Unavailable = problem };
         }
 
         return JsonSerializer.Deserialize<EngineReport>(result, Json.Line)!;
-    }
-
-    internal static string? Option(IReadOnlyList<string> args, string name)
-    {
-        for (var i = 0; i < args.Count - 1; i++)
-        {
-            if (args[i] == name)
-            {
-                return args[i + 1];
-            }
-        }
-
-        return null;
-    }
-
-    private static void TryDelete(string directory)
-    {
-        if (Directory.Exists(directory))
-        {
-            Directory.Delete(directory, recursive: true);
-        }
     }
 }

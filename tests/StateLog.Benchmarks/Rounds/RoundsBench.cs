@@ -11,12 +11,15 @@ using StateLog.Benchmarks.Macro;
 namespace StateLog.Benchmarks.Rounds;
 
 /// <summary>
-/// <c>rounds [--rounds N] [--engines a,b] [macro's size options]</c>: the macro bench's compaction, cold reopen, full
-/// scan and point reads, repeated N times (default 3) in one process per engine, each round on a fresh store with the
-/// same buffered ingest. The macro bench runs each phase once in a fresh process, so a JIT-compiled engine pays its one-time
-/// costs there (compiling the phase's code, loading its types); the first round here is that figure, the later rounds
-/// are what a long-running process pays per pass. The JIT column is the process's compilation time during the phase
-/// (<see cref="JitInfo.GetCompilationTime"/>), the harness's included.
+/// <c>rounds [--rounds N] [--engines a,b] [--timeout-seconds S] [macro's size options]</c>: the macro bench's
+/// compaction, cold reopen, full scan and point reads, repeated N times (default 3) in one process per engine, each
+/// round on a fresh store with the same buffered ingest. The macro bench runs each phase once in a fresh process, so a
+/// JIT-compiled engine pays its one-time costs there (compiling the phase's code, loading its types, running it at
+/// tier 0 until tiered compilation promotes it); the first round here is comparable to that figure, the later rounds
+/// are what a long-running process pays per pass. Before each timed phase every engine gets the same settling: a full
+/// GC, then a wait until no method has been compiled for a while, so neither earlier rounds' garbage nor background
+/// recompilation is charged to the phase. The JIT columns are the process's compilation time during the phase
+/// (<see cref="JitInfo.GetCompilationTime"/>, all threads, the harness's included).
 /// </summary>
 internal static class RoundsBench
 {
@@ -24,67 +27,104 @@ internal static class RoundsBench
 
     private const int DefaultRounds = 3;
 
+    /// <summary>How long compilation must stay quiet before a phase starts, and the longest wait for that.</summary>
+    private static readonly TimeSpan JitQuiet = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MaxSettle = TimeSpan.FromSeconds(3);
+
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var parameters = MacroParameters.Parse(args);
-        var rounds = int.Parse(MacroRunner.Option(args, "--rounds") ?? DefaultRounds.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        var engines = (MacroRunner.Option(args, "--engines")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var rounds = Arguments.Int(args, "--rounds", DefaultRounds);
+        var timeout = TimeSpan.FromSeconds(Arguments.Int(args, "--timeout-seconds", 300 * rounds));
+        var engines = (Arguments.Value(args, "--engines")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 ?? [EngineCatalog.StateLog, EngineCatalog.StateLogTyped, EngineCatalog.RocksDb, EngineCatalog.Faster, EngineCatalog.Sqlite])
             .Select(EngineCatalog.Find)
             .ToList();
         var root = Path.Combine(Path.GetTempPath(), $"statelog-rounds-{Environment.ProcessId}");
         Console.WriteLine($"StateLog rounds benchmark, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {SystemProbe.LoadAverage()}");
-        Console.WriteLine($"Workload: {parameters}; {rounds} rounds per engine, each in one process");
+        Console.WriteLine($"Workload: {parameters}; {rounds} rounds per engine, each engine in one process");
         Console.WriteLine();
         Console.WriteLine("| Engine | Round | Compaction, s | CPU s | JIT ms | Reopen, s | Full scan, s | Reopen + scan, s | CPU s | JIT ms | Point reads, ops/s | CPU us per read | JIT ms |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var warmReopens = new List<string>();
         foreach (var engine in engines)
         {
-            var directory = Path.Combine(root, engine.Id);
-            var (result, problem) = await ChildProcess.RunForResultAsync(
-                ["rounds-child", engine.Id, directory, rounds.ToString(CultureInfo.InvariantCulture), .. parameters.ToArguments()],
+            var (line, failure) = await ChildProcess.RunForResultAsync(
+                ["rounds-child", engine.Id, Path.Combine(root, engine.Id), rounds.ToString(CultureInfo.InvariantCulture), .. parameters.ToArguments()],
                 ResultPrefix,
-                TimeSpan.FromMinutes(10));
-            if (result is null)
-            {
-                Console.WriteLine($"| {engine.DisplayName} | | unavailable: {problem} | | | | | | | | | | |");
-                continue;
-            }
-
-            foreach (var r in JsonSerializer.Deserialize<RoundReport[]>(result, Json.Line)!)
+                timeout);
+            var result = line is null ? null : JsonSerializer.Deserialize<RoundsResult>(line, Json.Line);
+            foreach (var r in result?.Rounds ?? [])
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {engine.DisplayName} | {r.Round} | {r.CompactSeconds:F3} | {r.CompactCpuSeconds:F3} | {r.CompactJitMilliseconds:F0} | {r.ReopenSeconds:F3} | {r.ScanSeconds:F3} | {r.ReopenSeconds + r.ScanSeconds:F3} | {r.ReopenScanCpuSeconds:F3} | {r.ReopenScanJitMilliseconds:F0} | {parameters.PointReads / r.PointReadSeconds:N0} | {r.PointReadCpuSeconds * 1e6 / parameters.PointReads:F2} | {r.PointReadJitMilliseconds:F0} |"));
+                if (!r.ColdReopen)
+                {
+                    warmReopens.Add($"{engine.DisplayName} round {r.Round}");
+                }
+            }
+
+            if ((failure ?? result?.Problem) is { } problem)
+            {
+                Console.WriteLine($"| {engine.DisplayName} | | unavailable: {problem} | | | | | | | | | | |");
             }
         }
 
-        if (Directory.Exists(root))
+        if (warmReopens.Count > 0)
         {
-            Directory.Delete(root, recursive: true);
+            Console.WriteLine();
+            Console.WriteLine($"The page cache could not be dropped (needs root), so these reopens read from memory: {string.Join(", ", warmReopens)}.");
         }
 
+        Arguments.DeleteDirectory(root);
         return 0;
     }
 
-    /// <summary>One engine's rounds, in this process; prints <see cref="ResultPrefix"/> and the rounds as JSON.</summary>
+    /// <summary>One engine's rounds, in this process; prints <see cref="ResultPrefix"/> and the rounds (and what failed, if a round did) as JSON.</summary>
     public static async Task<int> RunChildAsync(EngineEntry engine, string directory, int rounds, MacroParameters parameters)
     {
-        var workload = new Workload(parameters);
         var reports = new List<RoundReport>();
-        for (var round = 1; round <= rounds; round++)
+        string? problem = null;
+        try
         {
-            var (adapter, _) = await ChildRunner.IngestAsync(engine, workload, directory, syncEveryBatch: false);
-            var jit = JitInfo.GetCompilationTime();
-            var (compactTime, unavailable) = await ChildRunner.CompactAsync(adapter);
-            var compactJit = JitInfo.GetCompilationTime() - jit;
-            await adapter.DisposeAsync();
-            if (unavailable is not null)
+            var workload = new Workload(parameters);
+            for (var round = 1; round <= rounds; round++)
             {
-                throw new InvalidOperationException(unavailable);
+                reports.Add(await RunRoundAsync(engine, directory, round, workload));
             }
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine(e);
+            problem = $"round {reports.Count + 1}: {e.GetType().Name}: {e.GetBaseException().Message.Split('\n')[0]}";
+        }
+        finally
+        {
+            Arguments.DeleteDirectory(directory);
+        }
 
-            SystemProbe.TryDropPageCache();
-            var reopened = engine.Create();
+        Console.WriteLine(ResultPrefix + JsonSerializer.Serialize(new RoundsResult(reports, problem), Json.Line));
+        return 0;
+    }
+
+    private static async Task<RoundReport> RunRoundAsync(EngineEntry engine, string directory, int round, Workload workload)
+    {
+        var (adapter, _) = await ChildRunner.IngestAsync(engine, workload, directory, syncEveryBatch: false);
+        await SettleAsync();
+        var jit = JitInfo.GetCompilationTime();
+        var (compactTime, unavailable) = await ChildRunner.CompactAsync(adapter);
+        var compactJit = JitInfo.GetCompilationTime() - jit;
+        await adapter.DisposeAsync();
+        if (unavailable is not null)
+        {
+            throw new InvalidOperationException(unavailable);
+        }
+
+        var cold = SystemProbe.TryDropPageCache();
+        await SettleAsync();
+        var reopened = engine.Create();
+        try
+        {
             jit = JitInfo.GetCompilationTime();
             var timer = PhaseTimer.Start();
             await reopened.OpenAsync(directory);
@@ -94,24 +134,49 @@ internal static class RoundsBench
             await reopened.ScanAsync(checker);
             var scanTime = timer.Stop();
             var reopenScanJit = JitInfo.GetCompilationTime() - jit;
+
+            await SettleAsync();
             jit = JitInfo.GetCompilationTime();
             timer = PhaseTimer.Start();
             var readProblem = await ChildRunner.PointReadsAsync(reopened, workload);
             var readTime = timer.Stop();
             var readJit = JitInfo.GetCompilationTime() - jit;
-            await reopened.DisposeAsync();
             if ((checker.Problem() ?? readProblem) is { } problem)
             {
                 throw new InvalidOperationException(problem);
             }
 
-            reports.Add(new RoundReport(round, compactTime.Seconds, compactTime.CpuSeconds, compactJit.TotalMilliseconds, reopenTime.Seconds, scanTime.Seconds, reopenTime.CpuSeconds + scanTime.CpuSeconds, reopenScanJit.TotalMilliseconds, readTime.Seconds, readTime.CpuSeconds, readJit.TotalMilliseconds));
+            return new RoundReport(round, compactTime.Seconds, compactTime.CpuSeconds, compactJit.TotalMilliseconds, cold, reopenTime.Seconds, scanTime.Seconds, reopenTime.CpuSeconds + scanTime.CpuSeconds, reopenScanJit.TotalMilliseconds, readTime.Seconds, readTime.CpuSeconds, readJit.TotalMilliseconds);
         }
-
-        Directory.Delete(directory, recursive: true);
-        Console.WriteLine(ResultPrefix + JsonSerializer.Serialize(reports, Json.Line));
-        return 0;
+        finally
+        {
+            await reopened.DisposeAsync();
+        }
     }
 
-    private sealed record RoundReport(int Round, double CompactSeconds, double CompactCpuSeconds, double CompactJitMilliseconds, double ReopenSeconds, double ScanSeconds, double ReopenScanCpuSeconds, double ReopenScanJitMilliseconds, double PointReadSeconds, double PointReadCpuSeconds, double PointReadJitMilliseconds);
+    /// <summary>A full GC, then a wait (at most <see cref="MaxSettle"/>) until nothing has been compiled for <see cref="JitQuiet"/>.</summary>
+    private static async Task SettleAsync()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var waited = TimeSpan.Zero;
+        var compiled = JitInfo.GetCompilationTime();
+        while (waited < MaxSettle)
+        {
+            await Task.Delay(JitQuiet);
+            waited += JitQuiet;
+            var now = JitInfo.GetCompilationTime();
+            if (now == compiled)
+            {
+                return;
+            }
+
+            compiled = now;
+        }
+    }
+
+    private sealed record RoundsResult(IReadOnlyList<RoundReport> Rounds, string? Problem);
+
+    private sealed record RoundReport(int Round, double CompactSeconds, double CompactCpuSeconds, double CompactJitMilliseconds, bool ColdReopen, double ReopenSeconds, double ScanSeconds, double ReopenScanCpuSeconds, double ReopenScanJitMilliseconds, double PointReadSeconds, double PointReadCpuSeconds, double PointReadJitMilliseconds);
 }
