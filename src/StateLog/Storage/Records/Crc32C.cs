@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace StateLog.Storage.Records;
 
@@ -10,6 +11,12 @@ internal static class Crc32C
     public static uint Compute(ReadOnlySpan<byte> data) => Append(0, data);
 
     /// <summary>Continues a CRC over more bytes; <paramref name="crc"/> is a previous result (0 to start).</summary>
+    /// <remarks>
+    /// Both loops are compiled fully optimized at first call: every phase runs them hot (appends, reads, scans, passes),
+    /// and the tiers on the way up cost most here, the instrumented one (PGO's counters in the loop) above all: with
+    /// 1,000-byte values a point-read phase ran it instrumented for most of its length, at 3 us a read against 1.3.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static uint Append(uint crc, ReadOnlySpan<byte> data)
     {
         var state = ~crc;
@@ -32,6 +39,7 @@ internal static class Crc32C
     /// alone (<paramref name="dataCrc"/>) in the same pass: the append path needs each record's CRC and the batch's.
     /// The CRC instruction's latency, not its throughput, bounds one chain, so the second chain comes nearly free.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static uint Append(uint crc, ReadOnlySpan<byte> data, out uint dataCrc)
     {
         var continued = ~crc;
