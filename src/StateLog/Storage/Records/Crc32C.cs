@@ -50,9 +50,9 @@ internal static class Crc32C
     }
 
     /// <summary>
-    /// <paramref name="data"/> (whole rounds), three chains at a time. One chain is bound by the
-    /// CRC instruction's latency (3 cycles for 8 bytes); three independent chains over three adjacent blocks keep it
-    /// busy every cycle. A CRC register update is linear, so the chains join as
+    /// Continues the raw register <paramref name="state"/> over <paramref name="data"/>, a whole number of rounds, with
+    /// three chains at a time. One chain is bound by the CRC instruction's latency (3 cycles for 8 bytes); three
+    /// independent chains over three adjacent blocks keep it busy every cycle. A CRC register update is linear, so the chains join as
     /// <c>crc(s, A‖B‖C) = shift(shift(crc(s, A)) ⊕ crc(0, B)) ⊕ crc(0, C)</c>, where <c>shift</c> runs a state over
     /// <see cref="BlockBytes"/> zero bytes (<see cref="ShiftTable"/>).
     /// </summary>
