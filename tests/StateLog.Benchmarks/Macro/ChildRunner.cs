@@ -70,11 +70,7 @@ internal static class ChildRunner
             var readTime = timer.Stop();
             await memory.EndPhaseAsync(MemoryPhases.PointReads);
             phase = "checking the scan and the point reads";
-            if (scanProblem is not null || readProblem is not null)
-            {
-                // Both checks run, so a wrong result says whether the data or only one read path is at fault.
-                throw new InvalidOperationException(string.Join("; ", new[] { scanProblem, readProblem }.OfType<string>()) + ".");
-            }
+            ThrowIfWrong(scanProblem, readProblem);
             await reopened.DisposeAsync();
             await memory.EndPhaseAsync(MemoryPhases.FinalClose);
 
@@ -157,6 +153,18 @@ internal static class ChildRunner
         catch (NotImplementedException e)
         {
             return ((double.NaN, double.NaN), $"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Throws when the scan or the point reads returned something other than the latest values; both checks are reported,
+    /// so a wrong result says whether the data or only one read path is at fault.
+    /// </summary>
+    internal static void ThrowIfWrong(string? scanProblem, string? readProblem)
+    {
+        if (scanProblem is not null || readProblem is not null)
+        {
+            throw new InvalidOperationException(string.Join("; ", new[] { scanProblem, readProblem }.OfType<string>()) + ".");
         }
     }
 

@@ -32,6 +32,12 @@ internal static class EngineCatalog
     /// <summary>Whether <paramref name="id"/> is a peer: neither StateLog nor the raw file.</summary>
     public static bool IsPeer(string id) => !IsStateLog(id) && id != RawFile;
 
+    /// <summary>The engines named by <c>--engines a,b</c> in <paramref name="args"/>, else <paramref name="defaults"/>.</summary>
+    public static List<EngineEntry> Chosen(IReadOnlyList<string> args, IEnumerable<string> defaults) =>
+        (Arguments.Value(args, "--engines")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? defaults)
+            .Select(Find)
+            .ToList();
+
     public static EngineEntry Find(string id) =>
         All.FirstOrDefault(e => string.Equals(e.Id, id, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException($"Unknown engine '{id}'; known: {string.Join(", ", All.Select(e => e.Id))}.");

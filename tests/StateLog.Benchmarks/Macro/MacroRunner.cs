@@ -18,9 +18,7 @@ internal static class MacroRunner
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var parameters = MacroParameters.Parse(args);
-        var engines = (Arguments.Value(args, "--engines")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? EngineCatalog.All.Select(e => e.Id))
-            .Select(EngineCatalog.Find)
-            .ToList();
+        var engines = EngineCatalog.Chosen(args, EngineCatalog.All.Select(e => e.Id));
         var root = Path.GetFullPath(Arguments.Value(args, "--dir") ?? Path.Combine(Path.GetTempPath(), $"statelog-bench-{Environment.ProcessId}"));
         var timeout = TimeSpan.FromSeconds(int.Parse(Arguments.Value(args, "--timeout-seconds") ?? "540", CultureInfo.InvariantCulture));
         var started = DateTimeOffset.UtcNow;

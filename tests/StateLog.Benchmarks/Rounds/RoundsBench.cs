@@ -36,10 +36,7 @@ internal static class RoundsBench
         var parameters = MacroParameters.Parse(args);
         var rounds = Arguments.Int(args, "--rounds", DefaultRounds);
         var timeout = TimeSpan.FromSeconds(Arguments.Int(args, "--timeout-seconds", 300 * rounds));
-        var engines = (Arguments.Value(args, "--engines")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                ?? [EngineCatalog.StateLog, EngineCatalog.StateLogTyped, EngineCatalog.RocksDb, EngineCatalog.Faster, EngineCatalog.Sqlite])
-            .Select(EngineCatalog.Find)
-            .ToList();
+        var engines = EngineCatalog.Chosen(args, [EngineCatalog.StateLog, EngineCatalog.StateLogTyped, EngineCatalog.RocksDb, EngineCatalog.Faster, EngineCatalog.Sqlite]);
         var root = Path.Combine(Path.GetTempPath(), $"statelog-rounds-{Environment.ProcessId}");
         Console.WriteLine($"StateLog rounds benchmark, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {SystemProbe.LoadAverage()}");
         Console.WriteLine($"Workload: {parameters}; {rounds} rounds per engine, each engine in one process");
@@ -142,10 +139,7 @@ internal static class RoundsBench
             var readProblem = await ChildRunner.PointReadsAsync(reopened, workload);
             var readTime = timer.Stop();
             var readJit = JitInfo.GetCompilationTime() - jit;
-            if ((checker.Problem() ?? readProblem) is { } problem)
-            {
-                throw new InvalidOperationException(problem);
-            }
+            ChildRunner.ThrowIfWrong(checker.Problem(), readProblem);
 
             return new RoundReport(round, compactTime.Seconds, compactTime.CpuSeconds, compactJit.TotalMilliseconds, cold, reopenTime.Seconds, scanTime.Seconds, reopenTime.CpuSeconds + scanTime.CpuSeconds, reopenScanJit.TotalMilliseconds, readTime.Seconds, readTime.CpuSeconds, readJit.TotalMilliseconds);
         }
