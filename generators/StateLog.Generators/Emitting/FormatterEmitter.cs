@@ -7,11 +7,15 @@ namespace StateLog.Generators.Emitting;
 /// <summary>
 /// Writes the MessagePack formatter of an entity: a string-keyed map whose reader skips unknown keys and keeps defaults
 /// for missing ones, nested formatters for the user types it reaches, and an AOT-safe resolver that knows them all.
+/// Each formatter reads through StateLog's <c>MessagePackSpanReader</c> (stored values are contiguous); its
+/// <c>MessagePackReader</c> overload, for MessagePack's own callers, hands over to that.
 /// </summary>
 internal static class FormatterEmitter
 {
     private const string Formatters = "global::MessagePack.Formatters.";
     private const string Options = "global::MessagePack.MessagePackSerializerOptions";
+    private const string SpanFormatter = "global::StateLog.Serialization.IMessagePackSpanFormatter";
+    private const string SpanReader = "global::StateLog.Serialization.MessagePackSpanReader";
 
     public static void WriteEntityFormatter(SourceWriter writer, EntityModel model)
     {
@@ -19,7 +23,7 @@ internal static class FormatterEmitter
         writer
             .Line($"/// <summary>Writes <see cref=\"{entity.TypeName}\"/> as a string-keyed MessagePack map; reading skips unknown keys and keeps defaults for missing ones.</summary>")
             .Line(GeneratedCode.Attribute)
-            .Open($"{(model.IsPublic ? "public" : "internal")} sealed class {entity.FormatterName} : {Formatters}IMessagePackFormatter<{entity.TypeName}>")
+            .Open($"{(model.IsPublic ? "public" : "internal")} sealed class {entity.FormatterName} : {SpanFormatter}<{entity.TypeName}>")
             .Line("/// <summary>The formatter.</summary>")
             .Line($"public static readonly {entity.FormatterName} Instance = new {entity.FormatterName}();")
             .Line()
@@ -29,7 +33,7 @@ internal static class FormatterEmitter
         WriteBody(writer, entity);
         foreach (var nested in model.Objects.Skip(1))
         {
-            writer.Line().Open($"private sealed class {nested.FormatterName} : {Formatters}IMessagePackFormatter<{nested.TypeName}>");
+            writer.Line().Open($"private sealed class {nested.FormatterName} : {SpanFormatter}<{nested.TypeName}>");
             WriteBody(writer, nested);
             writer.Close();
         }
@@ -79,13 +83,17 @@ internal static class FormatterEmitter
     {
         writer
             .Line("/// <inheritdoc/>")
-            .Open($"public {type.TypeName} Deserialize(ref global::MessagePack.MessagePackReader reader, {Options} options)");
+            .Line($"public {type.TypeName} Deserialize(ref global::MessagePack.MessagePackReader reader, {Options} options) =>")
+            .Line($"    {SpanReader}.Deserialize(ref reader, options, this);")
+            .Line()
+            .Line("/// <inheritdoc/>")
+            .Open($"public {type.TypeName} Deserialize(ref {SpanReader} reader, {Options} options)");
         if (!type.IsValueType)
         {
             writer.Open("if (reader.TryReadNil())").Line("return null!;").Close().Line();
         }
 
-        writer.Line("options.Security.DepthStep(ref reader);");
+        writer.Line("reader.DepthStep(options);");
         foreach (var member in type.Members)
         {
             writer.Line($"{member.TypeName} __{member.Name} = {member.DefaultValue};");
@@ -100,7 +108,7 @@ internal static class FormatterEmitter
         writer
             .Line("var _count = reader.ReadMapHeader();")
             .Open("for (var _index = 0; _index < _count; _index++)")
-            .Line("var _key = global::MessagePack.Internal.CodeGenHelpers.ReadStringSpan(ref reader);");
+            .Line("var _key = reader.ReadStringSpan();");
         var first = true;
         foreach (var member in type.Members)
         {
@@ -160,8 +168,9 @@ internal static class FormatterEmitter
 
     private static string Read(MemberModel member) => member.Kind switch
     {
-        WireKind.Formatter => $"{Resolve(member)}.Deserialize(ref reader, options)",
+        WireKind.Formatter => $"reader.Read<{member.TypeName}>(options)",
         WireKind.String => "reader.ReadString()!",
+        WireKind.Binary => "reader.ReadBytes()!",
         _ => $"reader.Read{member.Kind}()",
     };
 

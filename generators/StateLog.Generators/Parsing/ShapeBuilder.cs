@@ -146,9 +146,8 @@ internal sealed class ShapeBuilder
                 return null;
             }
 
-            // byte[] is MessagePack bin, through the built-in resolver.
             return array.ElementType.SpecialType == SpecialType.System_Byte
-                ? WireKind.Formatter
+                ? WireKind.Binary
                 : Composite(type, FormatterKind.Array, array.ElementType, fallback);
         }
 

@@ -24,6 +24,7 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
     private readonly TopicLog _log;
     private readonly IKeyCodec<TKey> _keys;
     private readonly IMessagePackFormatter<T> _formatter;
+    private readonly IMessagePackSpanFormatter<T>? _spanFormatter;
     private readonly MessagePackSerializerOptions _options;
 
     /// <summary>Opens (creating if needed) the topic <paramref name="name"/> on <paramref name="engine"/>.</summary>
@@ -49,6 +50,7 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
         _log = log ?? throw new ArgumentNullException(nameof(log));
         _keys = keys ?? throw new ArgumentNullException(nameof(keys));
         _formatter = formatter ?? throw new ArgumentNullException(nameof(formatter));
+        _spanFormatter = formatter as IMessagePackSpanFormatter<T>;
         _options = options ?? throw new ArgumentNullException(nameof(options));
     }
 
@@ -186,8 +188,16 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
         return length;
     }
 
+    /// <summary>A stored value is contiguous, so a generated formatter reads it without <see cref="MessagePackReader"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private T Deserialize(ReadOnlyMemory<byte> bytes)
     {
+        if (_spanFormatter is { } generated)
+        {
+            var span = new MessagePackSpanReader(bytes);
+            return generated.Deserialize(ref span, _options);
+        }
+
         var reader = new MessagePackReader(bytes);
         return _formatter.Deserialize(ref reader, _options);
     }

@@ -1,7 +1,7 @@
 namespace StateLog.Generators.Parsing.Model;
 
 /// <summary>
-/// How a member is written: with a <c>MessagePackWriter.Write</c>/<c>MessagePackReader.Read*</c> pair, or through the
+/// How a member is written: with a <c>MessagePackWriter.Write</c>/<c>MessagePackSpanReader.Read*</c> pair, or through the
 /// formatter its type resolves to (<see cref="Formatter"/>).
 /// </summary>
 internal enum WireKind
@@ -21,4 +21,7 @@ internal enum WireKind
     Char,
     String,
     DateTime,
+
+    /// <summary><c>byte[]</c>, as MessagePack bin (<c>Write(byte[])</c>, <c>ReadBytes()</c>).</summary>
+    Binary,
 }

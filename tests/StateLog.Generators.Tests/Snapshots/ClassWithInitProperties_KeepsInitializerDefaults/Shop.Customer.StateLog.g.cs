@@ -26,7 +26,7 @@ namespace Shop
 
     /// <summary>Writes <see cref="global::Shop.Customer"/> as a string-keyed MessagePack map; reading skips unknown keys and keeps defaults for missing ones.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StateLog.Generators", "%VERSION%")]
-    public sealed class CustomerFormatter : global::MessagePack.Formatters.IMessagePackFormatter<global::Shop.Customer>
+    public sealed class CustomerFormatter : global::StateLog.Serialization.IMessagePackSpanFormatter<global::Shop.Customer>
     {
         /// <summary>The formatter.</summary>
         public static readonly CustomerFormatter Instance = new CustomerFormatter();
@@ -60,14 +60,18 @@ namespace Shop
         }
 
         /// <inheritdoc/>
-        public global::Shop.Customer Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+        public global::Shop.Customer Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options) =>
+            global::StateLog.Serialization.MessagePackSpanReader.Deserialize(ref reader, options, this);
+
+        /// <inheritdoc/>
+        public global::Shop.Customer Deserialize(ref global::StateLog.Serialization.MessagePackSpanReader reader, global::MessagePack.MessagePackSerializerOptions options)
         {
             if (reader.TryReadNil())
             {
                 return null!;
             }
 
-            options.Security.DepthStep(ref reader);
+            reader.DepthStep(options);
             string __Id = default!;
             string __Name = default!;
             int __Visits = default;
@@ -78,7 +82,7 @@ namespace Shop
             var _count = reader.ReadMapHeader();
             for (var _index = 0; _index < _count; _index++)
             {
-                var _key = global::MessagePack.Internal.CodeGenHelpers.ReadStringSpan(ref reader);
+                var _key = reader.ReadStringSpan();
                 if (global::System.MemoryExtensions.SequenceEqual(_key, IdKey))
                 {
                     __Id = reader.ReadString()!;

@@ -26,7 +26,7 @@ namespace Crm
 
     /// <summary>Writes <see cref="global::Crm.Account"/> as a string-keyed MessagePack map; reading skips unknown keys and keeps defaults for missing ones.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StateLog.Generators", "%VERSION%")]
-    public sealed class AccountFormatter : global::MessagePack.Formatters.IMessagePackFormatter<global::Crm.Account>
+    public sealed class AccountFormatter : global::StateLog.Serialization.IMessagePackSpanFormatter<global::Crm.Account>
     {
         /// <summary>The formatter.</summary>
         public static readonly AccountFormatter Instance = new AccountFormatter();
@@ -57,14 +57,18 @@ namespace Crm
         }
 
         /// <inheritdoc/>
-        public global::Crm.Account Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+        public global::Crm.Account Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options) =>
+            global::StateLog.Serialization.MessagePackSpanReader.Deserialize(ref reader, options, this);
+
+        /// <inheritdoc/>
+        public global::Crm.Account Deserialize(ref global::StateLog.Serialization.MessagePackSpanReader reader, global::MessagePack.MessagePackSerializerOptions options)
         {
             if (reader.TryReadNil())
             {
                 return null!;
             }
 
-            options.Security.DepthStep(ref reader);
+            reader.DepthStep(options);
             string __AccountId = default!;
             string __DisplayName = default!;
             decimal __Balance = default;
@@ -74,7 +78,7 @@ namespace Crm
             var _count = reader.ReadMapHeader();
             for (var _index = 0; _index < _count; _index++)
             {
-                var _key = global::MessagePack.Internal.CodeGenHelpers.ReadStringSpan(ref reader);
+                var _key = reader.ReadStringSpan();
                 if (global::System.MemoryExtensions.SequenceEqual(_key, AccountIdKey))
                 {
                     __AccountId = reader.ReadString()!;
@@ -87,7 +91,7 @@ namespace Crm
                 }
                 else if (global::System.MemoryExtensions.SequenceEqual(_key, BalanceKey))
                 {
-                    __Balance = global::MessagePack.FormatterResolverExtensions.GetFormatterWithVerify<decimal>(options.Resolver).Deserialize(ref reader, options);
+                    __Balance = reader.Read<decimal>(options);
                     _setBalance = true;
                 }
                 else

@@ -24,7 +24,7 @@ public sealed class SessionTopic : global::StateLog.CompactedTopic<global::Syste
 
 /// <summary>Writes <see cref="global::Outer.Session"/> as a string-keyed MessagePack map; reading skips unknown keys and keeps defaults for missing ones.</summary>
 [global::System.CodeDom.Compiler.GeneratedCode("StateLog.Generators", "%VERSION%")]
-public sealed class SessionFormatter : global::MessagePack.Formatters.IMessagePackFormatter<global::Outer.Session>
+public sealed class SessionFormatter : global::StateLog.Serialization.IMessagePackSpanFormatter<global::Outer.Session>
 {
     /// <summary>The formatter.</summary>
     public static readonly SessionFormatter Instance = new SessionFormatter();
@@ -52,14 +52,18 @@ public sealed class SessionFormatter : global::MessagePack.Formatters.IMessagePa
     }
 
     /// <inheritdoc/>
-    public global::Outer.Session Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+    public global::Outer.Session Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options) =>
+        global::StateLog.Serialization.MessagePackSpanReader.Deserialize(ref reader, options, this);
+
+    /// <inheritdoc/>
+    public global::Outer.Session Deserialize(ref global::StateLog.Serialization.MessagePackSpanReader reader, global::MessagePack.MessagePackSerializerOptions options)
     {
         if (reader.TryReadNil())
         {
             return null!;
         }
 
-        options.Security.DepthStep(ref reader);
+        reader.DepthStep(options);
         global::System.Guid __SessionId = default;
         global::System.TimeSpan __Length = default;
         var _setSessionId = false;
@@ -67,15 +71,15 @@ public sealed class SessionFormatter : global::MessagePack.Formatters.IMessagePa
         var _count = reader.ReadMapHeader();
         for (var _index = 0; _index < _count; _index++)
         {
-            var _key = global::MessagePack.Internal.CodeGenHelpers.ReadStringSpan(ref reader);
+            var _key = reader.ReadStringSpan();
             if (global::System.MemoryExtensions.SequenceEqual(_key, SessionIdKey))
             {
-                __SessionId = global::MessagePack.FormatterResolverExtensions.GetFormatterWithVerify<global::System.Guid>(options.Resolver).Deserialize(ref reader, options);
+                __SessionId = reader.Read<global::System.Guid>(options);
                 _setSessionId = true;
             }
             else if (global::System.MemoryExtensions.SequenceEqual(_key, LengthKey))
             {
-                __Length = global::MessagePack.FormatterResolverExtensions.GetFormatterWithVerify<global::System.TimeSpan>(options.Resolver).Deserialize(ref reader, options);
+                __Length = reader.Read<global::System.TimeSpan>(options);
                 _setLength = true;
             }
             else

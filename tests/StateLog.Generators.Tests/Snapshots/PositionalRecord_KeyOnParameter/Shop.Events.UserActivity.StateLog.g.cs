@@ -26,7 +26,7 @@ namespace Shop.Events
 
     /// <summary>Writes <see cref="global::Shop.Events.UserActivity"/> as a string-keyed MessagePack map; reading skips unknown keys and keeps defaults for missing ones.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StateLog.Generators", "%VERSION%")]
-    public sealed class UserActivityFormatter : global::MessagePack.Formatters.IMessagePackFormatter<global::Shop.Events.UserActivity>
+    public sealed class UserActivityFormatter : global::StateLog.Serialization.IMessagePackSpanFormatter<global::Shop.Events.UserActivity>
     {
         /// <summary>The formatter.</summary>
         public static readonly UserActivityFormatter Instance = new UserActivityFormatter();
@@ -57,21 +57,25 @@ namespace Shop.Events
         }
 
         /// <inheritdoc/>
-        public global::Shop.Events.UserActivity Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+        public global::Shop.Events.UserActivity Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options) =>
+            global::StateLog.Serialization.MessagePackSpanReader.Deserialize(ref reader, options, this);
+
+        /// <inheritdoc/>
+        public global::Shop.Events.UserActivity Deserialize(ref global::StateLog.Serialization.MessagePackSpanReader reader, global::MessagePack.MessagePackSerializerOptions options)
         {
             if (reader.TryReadNil())
             {
                 return null!;
             }
 
-            options.Security.DepthStep(ref reader);
+            reader.DepthStep(options);
             string __UserId = default!;
             string __Action = default!;
             global::System.DateTimeOffset __At = default;
             var _count = reader.ReadMapHeader();
             for (var _index = 0; _index < _count; _index++)
             {
-                var _key = global::MessagePack.Internal.CodeGenHelpers.ReadStringSpan(ref reader);
+                var _key = reader.ReadStringSpan();
                 if (global::System.MemoryExtensions.SequenceEqual(_key, UserIdKey))
                 {
                     __UserId = reader.ReadString()!;
@@ -82,7 +86,7 @@ namespace Shop.Events
                 }
                 else if (global::System.MemoryExtensions.SequenceEqual(_key, AtKey))
                 {
-                    __At = global::MessagePack.FormatterResolverExtensions.GetFormatterWithVerify<global::System.DateTimeOffset>(options.Resolver).Deserialize(ref reader, options);
+                    __At = reader.Read<global::System.DateTimeOffset>(options);
                 }
                 else
                 {

@@ -26,7 +26,7 @@ namespace Metrics
 
     /// <summary>Writes <see cref="global::Metrics.Reading"/> as a string-keyed MessagePack map; reading skips unknown keys and keeps defaults for missing ones.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StateLog.Generators", "%VERSION%")]
-    internal sealed class ReadingFormatter : global::MessagePack.Formatters.IMessagePackFormatter<global::Metrics.Reading>
+    internal sealed class ReadingFormatter : global::StateLog.Serialization.IMessagePackSpanFormatter<global::Metrics.Reading>
     {
         /// <summary>The formatter.</summary>
         public static readonly ReadingFormatter Instance = new ReadingFormatter();
@@ -51,16 +51,20 @@ namespace Metrics
         }
 
         /// <inheritdoc/>
-        public global::Metrics.Reading Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+        public global::Metrics.Reading Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options) =>
+            global::StateLog.Serialization.MessagePackSpanReader.Deserialize(ref reader, options, this);
+
+        /// <inheritdoc/>
+        public global::Metrics.Reading Deserialize(ref global::StateLog.Serialization.MessagePackSpanReader reader, global::MessagePack.MessagePackSerializerOptions options)
         {
-            options.Security.DepthStep(ref reader);
+            reader.DepthStep(options);
             long __SensorId = default;
             double __Value = default;
             bool __Calibrated = true;
             var _count = reader.ReadMapHeader();
             for (var _index = 0; _index < _count; _index++)
             {
-                var _key = global::MessagePack.Internal.CodeGenHelpers.ReadStringSpan(ref reader);
+                var _key = reader.ReadStringSpan();
                 if (global::System.MemoryExtensions.SequenceEqual(_key, SensorIdKey))
                 {
                     __SensorId = reader.ReadInt64();

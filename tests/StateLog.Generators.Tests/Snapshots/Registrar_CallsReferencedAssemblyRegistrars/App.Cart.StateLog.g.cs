@@ -26,7 +26,7 @@ namespace App
 
     /// <summary>Writes <see cref="global::App.Cart"/> as a string-keyed MessagePack map; reading skips unknown keys and keeps defaults for missing ones.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StateLog.Generators", "%VERSION%")]
-    public sealed class CartFormatter : global::MessagePack.Formatters.IMessagePackFormatter<global::App.Cart>
+    public sealed class CartFormatter : global::StateLog.Serialization.IMessagePackSpanFormatter<global::App.Cart>
     {
         /// <summary>The formatter.</summary>
         public static readonly CartFormatter Instance = new CartFormatter();
@@ -54,27 +54,31 @@ namespace App
         }
 
         /// <inheritdoc/>
-        public global::App.Cart Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+        public global::App.Cart Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options) =>
+            global::StateLog.Serialization.MessagePackSpanReader.Deserialize(ref reader, options, this);
+
+        /// <inheritdoc/>
+        public global::App.Cart Deserialize(ref global::StateLog.Serialization.MessagePackSpanReader reader, global::MessagePack.MessagePackSerializerOptions options)
         {
             if (reader.TryReadNil())
             {
                 return null!;
             }
 
-            options.Security.DepthStep(ref reader);
+            reader.DepthStep(options);
             long __CartId = default;
             global::Lib.Inventory.Stock? __Reserved = default!;
             var _count = reader.ReadMapHeader();
             for (var _index = 0; _index < _count; _index++)
             {
-                var _key = global::MessagePack.Internal.CodeGenHelpers.ReadStringSpan(ref reader);
+                var _key = reader.ReadStringSpan();
                 if (global::System.MemoryExtensions.SequenceEqual(_key, CartIdKey))
                 {
                     __CartId = reader.ReadInt64();
                 }
                 else if (global::System.MemoryExtensions.SequenceEqual(_key, ReservedKey))
                 {
-                    __Reserved = global::MessagePack.FormatterResolverExtensions.GetFormatterWithVerify<global::Lib.Inventory.Stock?>(options.Resolver).Deserialize(ref reader, options);
+                    __Reserved = reader.Read<global::Lib.Inventory.Stock?>(options);
                 }
                 else
                 {
@@ -86,7 +90,7 @@ namespace App
             return new global::App.Cart(__CartId, __Reserved);
         }
 
-        private sealed class StockFormatter : global::MessagePack.Formatters.IMessagePackFormatter<global::Lib.Inventory.Stock>
+        private sealed class StockFormatter : global::StateLog.Serialization.IMessagePackSpanFormatter<global::Lib.Inventory.Stock>
         {
             private static readonly byte[] SkuKey = global::System.Text.Encoding.UTF8.GetBytes("Sku");
             private static readonly byte[] CountKey = global::System.Text.Encoding.UTF8.GetBytes("Count");
@@ -108,20 +112,24 @@ namespace App
             }
 
             /// <inheritdoc/>
-            public global::Lib.Inventory.Stock Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+            public global::Lib.Inventory.Stock Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options) =>
+                global::StateLog.Serialization.MessagePackSpanReader.Deserialize(ref reader, options, this);
+
+            /// <inheritdoc/>
+            public global::Lib.Inventory.Stock Deserialize(ref global::StateLog.Serialization.MessagePackSpanReader reader, global::MessagePack.MessagePackSerializerOptions options)
             {
                 if (reader.TryReadNil())
                 {
                     return null!;
                 }
 
-                options.Security.DepthStep(ref reader);
+                reader.DepthStep(options);
                 string __Sku = default!;
                 int __Count = default;
                 var _count = reader.ReadMapHeader();
                 for (var _index = 0; _index < _count; _index++)
                 {
-                    var _key = global::MessagePack.Internal.CodeGenHelpers.ReadStringSpan(ref reader);
+                    var _key = reader.ReadStringSpan();
                     if (global::System.MemoryExtensions.SequenceEqual(_key, SkuKey))
                     {
                         __Sku = reader.ReadString()!;

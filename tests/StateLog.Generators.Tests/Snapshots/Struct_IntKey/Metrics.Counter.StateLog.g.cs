@@ -26,7 +26,7 @@ namespace Metrics
 
     /// <summary>Writes <see cref="global::Metrics.Counter"/> as a string-keyed MessagePack map; reading skips unknown keys and keeps defaults for missing ones.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StateLog.Generators", "%VERSION%")]
-    public sealed class CounterFormatter : global::MessagePack.Formatters.IMessagePackFormatter<global::Metrics.Counter>
+    public sealed class CounterFormatter : global::StateLog.Serialization.IMessagePackSpanFormatter<global::Metrics.Counter>
     {
         /// <summary>The formatter.</summary>
         public static readonly CounterFormatter Instance = new CounterFormatter();
@@ -48,9 +48,13 @@ namespace Metrics
         }
 
         /// <inheritdoc/>
-        public global::Metrics.Counter Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+        public global::Metrics.Counter Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options) =>
+            global::StateLog.Serialization.MessagePackSpanReader.Deserialize(ref reader, options, this);
+
+        /// <inheritdoc/>
+        public global::Metrics.Counter Deserialize(ref global::StateLog.Serialization.MessagePackSpanReader reader, global::MessagePack.MessagePackSerializerOptions options)
         {
-            options.Security.DepthStep(ref reader);
+            reader.DepthStep(options);
             int __Id = default;
             long __Value = default;
             var _setId = false;
@@ -58,7 +62,7 @@ namespace Metrics
             var _count = reader.ReadMapHeader();
             for (var _index = 0; _index < _count; _index++)
             {
-                var _key = global::MessagePack.Internal.CodeGenHelpers.ReadStringSpan(ref reader);
+                var _key = reader.ReadStringSpan();
                 if (global::System.MemoryExtensions.SequenceEqual(_key, IdKey))
                 {
                     __Id = reader.ReadInt32();

@@ -26,7 +26,7 @@ namespace Orders
 
     /// <summary>Writes <see cref="global::Orders.Order"/> as a string-keyed MessagePack map; reading skips unknown keys and keeps defaults for missing ones.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StateLog.Generators", "%VERSION%")]
-    public sealed class OrderFormatter : global::MessagePack.Formatters.IMessagePackFormatter<global::Orders.Order>
+    public sealed class OrderFormatter : global::StateLog.Serialization.IMessagePackSpanFormatter<global::Orders.Order>
     {
         /// <summary>The formatter.</summary>
         public static readonly OrderFormatter Instance = new OrderFormatter();
@@ -63,14 +63,18 @@ namespace Orders
         }
 
         /// <inheritdoc/>
-        public global::Orders.Order Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+        public global::Orders.Order Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options) =>
+            global::StateLog.Serialization.MessagePackSpanReader.Deserialize(ref reader, options, this);
+
+        /// <inheritdoc/>
+        public global::Orders.Order Deserialize(ref global::StateLog.Serialization.MessagePackSpanReader reader, global::MessagePack.MessagePackSerializerOptions options)
         {
             if (reader.TryReadNil())
             {
                 return null!;
             }
 
-            options.Security.DepthStep(ref reader);
+            reader.DepthStep(options);
             string __OrderId = default!;
             global::Orders.Address __ShipTo = default!;
             global::System.Collections.Generic.List<global::Orders.Line> __Lines = default!;
@@ -79,26 +83,26 @@ namespace Orders
             var _count = reader.ReadMapHeader();
             for (var _index = 0; _index < _count; _index++)
             {
-                var _key = global::MessagePack.Internal.CodeGenHelpers.ReadStringSpan(ref reader);
+                var _key = reader.ReadStringSpan();
                 if (global::System.MemoryExtensions.SequenceEqual(_key, OrderIdKey))
                 {
                     __OrderId = reader.ReadString()!;
                 }
                 else if (global::System.MemoryExtensions.SequenceEqual(_key, ShipToKey))
                 {
-                    __ShipTo = global::MessagePack.FormatterResolverExtensions.GetFormatterWithVerify<global::Orders.Address>(options.Resolver).Deserialize(ref reader, options);
+                    __ShipTo = reader.Read<global::Orders.Address>(options);
                 }
                 else if (global::System.MemoryExtensions.SequenceEqual(_key, LinesKey))
                 {
-                    __Lines = global::MessagePack.FormatterResolverExtensions.GetFormatterWithVerify<global::System.Collections.Generic.List<global::Orders.Line>>(options.Resolver).Deserialize(ref reader, options);
+                    __Lines = reader.Read<global::System.Collections.Generic.List<global::Orders.Line>>(options);
                 }
                 else if (global::System.MemoryExtensions.SequenceEqual(_key, CountsKey))
                 {
-                    __Counts = global::MessagePack.FormatterResolverExtensions.GetFormatterWithVerify<global::System.Collections.Generic.Dictionary<string, int>>(options.Resolver).Deserialize(ref reader, options);
+                    __Counts = reader.Read<global::System.Collections.Generic.Dictionary<string, int>>(options);
                 }
                 else if (global::System.MemoryExtensions.SequenceEqual(_key, StatusKey))
                 {
-                    __Status = global::MessagePack.FormatterResolverExtensions.GetFormatterWithVerify<global::Orders.Status?>(options.Resolver).Deserialize(ref reader, options);
+                    __Status = reader.Read<global::Orders.Status?>(options);
                 }
                 else
                 {
@@ -110,7 +114,7 @@ namespace Orders
             return new global::Orders.Order(__OrderId, __ShipTo, __Lines, __Counts, __Status);
         }
 
-        private sealed class AddressFormatter : global::MessagePack.Formatters.IMessagePackFormatter<global::Orders.Address>
+        private sealed class AddressFormatter : global::StateLog.Serialization.IMessagePackSpanFormatter<global::Orders.Address>
         {
             private static readonly byte[] StreetKey = global::System.Text.Encoding.UTF8.GetBytes("Street");
             private static readonly byte[] CityKey = global::System.Text.Encoding.UTF8.GetBytes("City");
@@ -132,20 +136,24 @@ namespace Orders
             }
 
             /// <inheritdoc/>
-            public global::Orders.Address Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+            public global::Orders.Address Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options) =>
+                global::StateLog.Serialization.MessagePackSpanReader.Deserialize(ref reader, options, this);
+
+            /// <inheritdoc/>
+            public global::Orders.Address Deserialize(ref global::StateLog.Serialization.MessagePackSpanReader reader, global::MessagePack.MessagePackSerializerOptions options)
             {
                 if (reader.TryReadNil())
                 {
                     return null!;
                 }
 
-                options.Security.DepthStep(ref reader);
+                reader.DepthStep(options);
                 string __Street = default!;
                 string __City = default!;
                 var _count = reader.ReadMapHeader();
                 for (var _index = 0; _index < _count; _index++)
                 {
-                    var _key = global::MessagePack.Internal.CodeGenHelpers.ReadStringSpan(ref reader);
+                    var _key = reader.ReadStringSpan();
                     if (global::System.MemoryExtensions.SequenceEqual(_key, StreetKey))
                     {
                         __Street = reader.ReadString()!;
@@ -165,7 +173,7 @@ namespace Orders
             }
         }
 
-        private sealed class LineFormatter : global::MessagePack.Formatters.IMessagePackFormatter<global::Orders.Line>
+        private sealed class LineFormatter : global::StateLog.Serialization.IMessagePackSpanFormatter<global::Orders.Line>
         {
             private static readonly byte[] SkuKey = global::System.Text.Encoding.UTF8.GetBytes("Sku");
             private static readonly byte[] QuantityKey = global::System.Text.Encoding.UTF8.GetBytes("Quantity");
@@ -187,14 +195,18 @@ namespace Orders
             }
 
             /// <inheritdoc/>
-            public global::Orders.Line Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options)
+            public global::Orders.Line Deserialize(ref global::MessagePack.MessagePackReader reader, global::MessagePack.MessagePackSerializerOptions options) =>
+                global::StateLog.Serialization.MessagePackSpanReader.Deserialize(ref reader, options, this);
+
+            /// <inheritdoc/>
+            public global::Orders.Line Deserialize(ref global::StateLog.Serialization.MessagePackSpanReader reader, global::MessagePack.MessagePackSerializerOptions options)
             {
                 if (reader.TryReadNil())
                 {
                     return null!;
                 }
 
-                options.Security.DepthStep(ref reader);
+                reader.DepthStep(options);
                 string __Sku = default!;
                 int __Quantity = default;
                 var _setSku = false;
@@ -202,7 +214,7 @@ namespace Orders
                 var _count = reader.ReadMapHeader();
                 for (var _index = 0; _index < _count; _index++)
                 {
-                    var _key = global::MessagePack.Internal.CodeGenHelpers.ReadStringSpan(ref reader);
+                    var _key = reader.ReadStringSpan();
                     if (global::System.MemoryExtensions.SequenceEqual(_key, SkuKey))
                     {
                         __Sku = reader.ReadString()!;
