@@ -27,8 +27,10 @@ internal static class FormatterEmitter
             .Line("/// <summary>The formatter.</summary>")
             .Line($"public static readonly {entity.FormatterName} Instance = new {entity.FormatterName}();")
             .Line()
+            // Not Standard.WithResolver: MessagePack's StandardResolver sets up its dynamic-code resolvers on first use
+            // (about 60 methods compiled, a dynamic assembly factory), which these options never ask.
             .Line("/// <summary>Options whose resolver knows every type the members need, without dynamic code.</summary>")
-            .Line($"public static {Options} Options {{ get; }} = {Options}.Standard.WithResolver(Resolver.Instance);")
+            .Line($"public static {Options} Options {{ get; }} = new {Options}(Resolver.Instance);")
             .Line();
         WriteBody(writer, entity);
         foreach (var nested in model.Objects.Skip(1))

@@ -32,7 +32,7 @@ namespace Shop
         public static readonly CustomerFormatter Instance = new CustomerFormatter();
 
         /// <summary>Options whose resolver knows every type the members need, without dynamic code.</summary>
-        public static global::MessagePack.MessagePackSerializerOptions Options { get; } = global::MessagePack.MessagePackSerializerOptions.Standard.WithResolver(Resolver.Instance);
+        public static global::MessagePack.MessagePackSerializerOptions Options { get; } = new global::MessagePack.MessagePackSerializerOptions(Resolver.Instance);
 
         private static readonly byte[] IdKey = global::System.Text.Encoding.UTF8.GetBytes("Id");
         private static readonly byte[] NameKey = global::System.Text.Encoding.UTF8.GetBytes("Name");

@@ -32,7 +32,7 @@ namespace Crm
         public static readonly AccountFormatter Instance = new AccountFormatter();
 
         /// <summary>Options whose resolver knows every type the members need, without dynamic code.</summary>
-        public static global::MessagePack.MessagePackSerializerOptions Options { get; } = global::MessagePack.MessagePackSerializerOptions.Standard.WithResolver(Resolver.Instance);
+        public static global::MessagePack.MessagePackSerializerOptions Options { get; } = new global::MessagePack.MessagePackSerializerOptions(Resolver.Instance);
 
         private static readonly byte[] AccountIdKey = global::System.Text.Encoding.UTF8.GetBytes("AccountId");
         private static readonly byte[] DisplayNameKey = global::System.Text.Encoding.UTF8.GetBytes("display_name");

@@ -30,7 +30,7 @@ public sealed class SessionFormatter : global::StateLog.Serialization.IMessagePa
     public static readonly SessionFormatter Instance = new SessionFormatter();
 
     /// <summary>Options whose resolver knows every type the members need, without dynamic code.</summary>
-    public static global::MessagePack.MessagePackSerializerOptions Options { get; } = global::MessagePack.MessagePackSerializerOptions.Standard.WithResolver(Resolver.Instance);
+    public static global::MessagePack.MessagePackSerializerOptions Options { get; } = new global::MessagePack.MessagePackSerializerOptions(Resolver.Instance);
 
     private static readonly byte[] SessionIdKey = global::System.Text.Encoding.UTF8.GetBytes("SessionId");
     private static readonly byte[] LengthKey = global::System.Text.Encoding.UTF8.GetBytes("Length");

@@ -32,7 +32,7 @@ namespace Shop.Events
         public static readonly UserActivityFormatter Instance = new UserActivityFormatter();
 
         /// <summary>Options whose resolver knows every type the members need, without dynamic code.</summary>
-        public static global::MessagePack.MessagePackSerializerOptions Options { get; } = global::MessagePack.MessagePackSerializerOptions.Standard.WithResolver(Resolver.Instance);
+        public static global::MessagePack.MessagePackSerializerOptions Options { get; } = new global::MessagePack.MessagePackSerializerOptions(Resolver.Instance);
 
         private static readonly byte[] UserIdKey = global::System.Text.Encoding.UTF8.GetBytes("UserId");
         private static readonly byte[] ActionKey = global::System.Text.Encoding.UTF8.GetBytes("Action");

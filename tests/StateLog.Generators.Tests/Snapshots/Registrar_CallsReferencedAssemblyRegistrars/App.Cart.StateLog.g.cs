@@ -32,7 +32,7 @@ namespace App
         public static readonly CartFormatter Instance = new CartFormatter();
 
         /// <summary>Options whose resolver knows every type the members need, without dynamic code.</summary>
-        public static global::MessagePack.MessagePackSerializerOptions Options { get; } = global::MessagePack.MessagePackSerializerOptions.Standard.WithResolver(Resolver.Instance);
+        public static global::MessagePack.MessagePackSerializerOptions Options { get; } = new global::MessagePack.MessagePackSerializerOptions(Resolver.Instance);
 
         private static readonly byte[] CartIdKey = global::System.Text.Encoding.UTF8.GetBytes("CartId");
         private static readonly byte[] ReservedKey = global::System.Text.Encoding.UTF8.GetBytes("Reserved");

@@ -32,7 +32,7 @@ namespace Orders
         public static readonly OrderFormatter Instance = new OrderFormatter();
 
         /// <summary>Options whose resolver knows every type the members need, without dynamic code.</summary>
-        public static global::MessagePack.MessagePackSerializerOptions Options { get; } = global::MessagePack.MessagePackSerializerOptions.Standard.WithResolver(Resolver.Instance);
+        public static global::MessagePack.MessagePackSerializerOptions Options { get; } = new global::MessagePack.MessagePackSerializerOptions(Resolver.Instance);
 
         private static readonly byte[] OrderIdKey = global::System.Text.Encoding.UTF8.GetBytes("OrderId");
         private static readonly byte[] ShipToKey = global::System.Text.Encoding.UTF8.GetBytes("ShipTo");
