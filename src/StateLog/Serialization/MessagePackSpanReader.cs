@@ -24,7 +24,9 @@ namespace StateLog.Serialization;
 /// It accepts what <see cref="MessagePackReader"/> accepts for the same call (every integer encoding for every integer
 /// type, integers for floats, the timestamp extension for <see cref="DateTime"/>) and throws the same exception types:
 /// <see cref="EndOfStreamException"/> when the bytes end early, <see cref="MessagePackSerializationException"/> for an
-/// unexpected code, and <see cref="OverflowException"/> when an integer does not fit the type asked for.
+/// unexpected code or a timestamp outside <see cref="DateTime"/>'s range, and <see cref="OverflowException"/> when an
+/// integer does not fit the type asked for. Where MessagePack's reader takes an array32 or map32 count above
+/// <see cref="int.MaxValue"/> as negative and skips only its header, this one reports the bytes as ending early.
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -61,6 +63,7 @@ public ref struct MessagePackSpanReader
     /// <param name="options">The serializer options.</param>
     /// <param name="formatter">The generated formatter.</param>
     /// <returns>The value read.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="formatter"/> is null.</exception>
     public static T Deserialize<T>(ref MessagePackReader reader, MessagePackSerializerOptions options, IMessagePackSpanFormatter<T> formatter)
     {
         if (formatter is null)
@@ -152,15 +155,8 @@ public ref struct MessagePackSpanReader
         }
 
         var code = ReadCode();
-        var length = code switch
-        {
-            MessagePackCode.Bin8 => ReadCode(),
-            MessagePackCode.Bin16 or MessagePackCode.Str16 => ReadUInt16BigEndian(),
-            MessagePackCode.Bin32 or MessagePackCode.Str32 => ReadLength32(),
-            >= MessagePackCode.MinFixStr and <= MessagePackCode.MaxFixStr => code & 0x1F,
-            _ => throw InvalidCode(code),
-        };
-        return Take(length).ToArray();
+        var oldSpecString = IsString(code) && code != MessagePackCode.Str8;
+        return IsBinary(code) || oldSpecString ? Take(ReadLength(code)).ToArray() : throw InvalidCode(code);
     }
 
     /// <summary>Reads a boolean.</summary>
@@ -266,36 +262,33 @@ public ref struct MessagePackSpanReader
     public DateTime ReadDateTime()
     {
         var code = ReadCode();
-        var length = code switch
-        {
-            MessagePackCode.FixExt1 => 1,
-            MessagePackCode.FixExt2 => 2,
-            MessagePackCode.FixExt4 => 4,
-            MessagePackCode.FixExt8 => 8,
-            MessagePackCode.FixExt16 => 16,
-            MessagePackCode.Ext8 => ReadCode(),
-            MessagePackCode.Ext16 => ReadUInt16BigEndian(),
-            MessagePackCode.Ext32 => ReadLength32(),
-            _ => throw InvalidCode(code),
-        };
+        var length = IsExtension(code) ? ReadLength(code) : throw InvalidCode(code);
         var typeCode = unchecked((sbyte)ReadCode());
+        Need(length);
         if (typeCode != ReservedMessagePackExtensionTypeCode.DateTime)
         {
             throw new MessagePackSerializationException($"Extension TypeCode is invalid. typeCode: {typeCode}");
         }
 
-        switch (length)
+        try
         {
-            case 4:
-                return DateTime.UnixEpoch.AddSeconds(BinaryPrimitives.ReadUInt32BigEndian(Take(4)));
-            case 8:
-                var bits = BinaryPrimitives.ReadUInt64BigEndian(Take(8));
-                return DateTime.UnixEpoch.AddSeconds(bits & 0x3_FFFF_FFFF).AddTicks((long)(bits >> 34) / NanosecondsPerTick);
-            case 12:
-                var nanoseconds = BinaryPrimitives.ReadUInt32BigEndian(Take(4));
-                return DateTime.UnixEpoch.AddSeconds(BinaryPrimitives.ReadInt64BigEndian(Take(8))).AddTicks(nanoseconds / NanosecondsPerTick);
-            default:
-                throw new MessagePackSerializationException($"Length of extension was {length}. Either 4, 8 or 12 were expected.");
+            switch (length)
+            {
+                case 4:
+                    return DateTime.UnixEpoch.AddSeconds(BinaryPrimitives.ReadUInt32BigEndian(Take(4)));
+                case 8:
+                    var bits = BinaryPrimitives.ReadUInt64BigEndian(Take(8));
+                    return DateTime.UnixEpoch.AddSeconds(bits & 0x3_FFFF_FFFF).AddTicks((long)(bits >> 34) / NanosecondsPerTick);
+                case 12:
+                    var nanoseconds = BinaryPrimitives.ReadUInt32BigEndian(Take(4));
+                    return DateTime.UnixEpoch.AddSeconds(BinaryPrimitives.ReadInt64BigEndian(Take(8))).AddTicks(nanoseconds / NanosecondsPerTick);
+                default:
+                    throw new MessagePackSerializationException($"Length of extension was {length}. Either 4, 8 or 12 were expected.");
+            }
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new MessagePackSerializationException("The timestamp is outside the range of DateTime.", ex);
         }
     }
 
@@ -339,9 +332,6 @@ public ref struct MessagePackSpanReader
                 case >= MessagePackCode.MinFixArray and <= MessagePackCode.MaxFixArray:
                     pending += code & 0x0F;
                     break;
-                case >= MessagePackCode.MinFixStr and <= MessagePackCode.MaxFixStr:
-                    Take(code & 0x1F);
-                    break;
                 case MessagePackCode.Map16:
                     pending += 2L * ReadUInt16BigEndian();
                     break;
@@ -366,38 +356,13 @@ public ref struct MessagePackSpanReader
                 case MessagePackCode.Int64 or MessagePackCode.UInt64 or MessagePackCode.Float64:
                     Take(8);
                     break;
-                case MessagePackCode.Str8 or MessagePackCode.Bin8:
-                    Take(ReadCode());
+                case var _ when IsString(code) || IsBinary(code):
+                    Take(ReadLength(code));
                     break;
-                case MessagePackCode.Str16 or MessagePackCode.Bin16:
-                    Take(ReadUInt16BigEndian());
-                    break;
-                case MessagePackCode.Str32 or MessagePackCode.Bin32:
-                    Take(ReadLength32());
-                    break;
-                case MessagePackCode.FixExt1:
-                    Take(2);
-                    break;
-                case MessagePackCode.FixExt2:
-                    Take(3);
-                    break;
-                case MessagePackCode.FixExt4:
-                    Take(5);
-                    break;
-                case MessagePackCode.FixExt8:
-                    Take(9);
-                    break;
-                case MessagePackCode.FixExt16:
-                    Take(17);
-                    break;
-                case MessagePackCode.Ext8:
-                    Take(ReadCode() + 1);
-                    break;
-                case MessagePackCode.Ext16:
-                    Take(ReadUInt16BigEndian() + 1);
-                    break;
-                case MessagePackCode.Ext32:
-                    Take(checked(ReadLength32() + 1));
+                case var _ when IsExtension(code):
+                    var length = ReadLength(code);
+                    Take(1); // the extension's type
+                    Take(length);
                     break;
                 default:
                     throw InvalidCode(code);
@@ -430,15 +395,31 @@ public ref struct MessagePackSpanReader
     private int ReadStringLength()
     {
         var code = ReadCode();
-        return code switch
-        {
-            >= MessagePackCode.MinFixStr and <= MessagePackCode.MaxFixStr => code & 0x1F,
-            MessagePackCode.Str8 => ReadCode(),
-            MessagePackCode.Str16 => ReadUInt16BigEndian(),
-            MessagePackCode.Str32 => ReadLength32(),
-            _ => throw InvalidCode(code),
-        };
+        return IsString(code) ? ReadLength(code) : throw InvalidCode(code);
     }
+
+    private static bool IsString(byte code) =>
+        code is (>= MessagePackCode.MinFixStr and <= MessagePackCode.MaxFixStr) or MessagePackCode.Str8 or MessagePackCode.Str16 or MessagePackCode.Str32;
+
+    private static bool IsBinary(byte code) => code is MessagePackCode.Bin8 or MessagePackCode.Bin16 or MessagePackCode.Bin32;
+
+    private static bool IsExtension(byte code) => code is (>= MessagePackCode.FixExt1 and <= MessagePackCode.FixExt16) or (>= MessagePackCode.Ext8 and <= MessagePackCode.Ext32);
+
+    /// <summary>The length a str, bin or extension header that began with <paramref name="code"/> gives (an extension's without its type byte).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int ReadLength(byte code) => code switch
+    {
+        >= MessagePackCode.MinFixStr and <= MessagePackCode.MaxFixStr => code & 0x1F,
+        MessagePackCode.Str8 or MessagePackCode.Bin8 or MessagePackCode.Ext8 => ReadCode(),
+        MessagePackCode.Str16 or MessagePackCode.Bin16 or MessagePackCode.Ext16 => ReadUInt16BigEndian(),
+        MessagePackCode.Str32 or MessagePackCode.Bin32 or MessagePackCode.Ext32 => ReadLength32(),
+        MessagePackCode.FixExt1 => 1,
+        MessagePackCode.FixExt2 => 2,
+        MessagePackCode.FixExt4 => 4,
+        MessagePackCode.FixExt8 => 8,
+        MessagePackCode.FixExt16 => 16,
+        _ => throw InvalidCode(code),
+    };
 
     private readonly byte PeekCode() => _position < _bytes.Length ? _bytes[_position] : throw EndOfData();
 
