@@ -73,7 +73,7 @@ internal static class FormatterEmitter
         {
             var access = "value." + GeneratedCode.Identifier(member.Name);
             writer.Line($"writer.WriteString({member.Name}Key);");
-            writer.Line(member.Kind == WireKind.Formatter
+            writer.Line(WritesThroughFormatter(member.Kind)
                 ? $"{Resolve(member)}.Serialize(ref writer, {access}, options);"
                 : $"writer.Write({access});");
         }
@@ -164,6 +164,9 @@ internal static class FormatterEmitter
         var list = string.Join(", ", assignments);
         return list.Length == 0 ? "" : " { " + list + " }";
     }
+
+    /// <summary>Whether <c>MessagePackWriter</c> has no <c>Write</c> for the kind, so its formatter writes it.</summary>
+    private static bool WritesThroughFormatter(WireKind kind) => kind is WireKind.Formatter or WireKind.DateTimeOffset or WireKind.TimeSpan;
 
     private static string Resolve(MemberModel member) =>
         $"global::MessagePack.FormatterResolverExtensions.GetFormatterWithVerify<{member.TypeName}>(options.Resolver)";

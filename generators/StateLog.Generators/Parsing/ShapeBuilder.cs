@@ -177,7 +177,11 @@ internal sealed class ShapeBuilder
                 return named.TypeArguments[0].SpecialType == SpecialType.System_String
                     ? Composite(type, FormatterKind.Dictionary, named.TypeArguments[1], fallback)
                     : null;
-            case KnownTypeNames.Guid or KnownTypeNames.TimeSpan or KnownTypeNames.DateTimeOffset:
+            case KnownTypeNames.DateTimeOffset:
+                return WireKind.DateTimeOffset;
+            case KnownTypeNames.TimeSpan:
+                return WireKind.TimeSpan;
+            case KnownTypeNames.Guid:
                 return WireKind.Formatter; // MessagePack's built-in resolver
         }
 

@@ -24,7 +24,7 @@ namespace StateLog.Serialization;
 /// It accepts what <see cref="MessagePackReader"/> accepts for the same call (every integer encoding for every integer
 /// type, integers for floats, the timestamp extension for <see cref="DateTime"/>) and throws the same exception types:
 /// <see cref="EndOfStreamException"/> when the bytes end early, <see cref="MessagePackSerializationException"/> for an
-/// unexpected code or a timestamp outside <see cref="DateTime"/>'s range, and <see cref="OverflowException"/> when an
+/// unexpected code or a time outside <see cref="DateTime"/>'s or <see cref="DateTimeOffset"/>'s range, and <see cref="OverflowException"/> when an
 /// integer does not fit the type asked for. Where MessagePack's reader takes an array32 or map32 count above
 /// <see cref="int.MaxValue"/> as negative and skips only its header, this one reports the bytes as ending early.
 /// </para>
@@ -292,6 +292,35 @@ public ref struct MessagePackSpanReader
         }
     }
 
+    /// <summary>
+    /// Reads a <see cref="DateTimeOffset"/> as MessagePack's built-in formatter writes it: a two-element array of its
+    /// ticks as a UTC timestamp and its offset in minutes.
+    /// </summary>
+    /// <returns>The value.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public DateTimeOffset ReadDateTimeOffset()
+    {
+        if (ReadArrayHeader() != 2)
+        {
+            throw new MessagePackSerializationException("Invalid DateTimeOffset format.");
+        }
+
+        var local = ReadDateTime();
+        var offsetMinutes = ReadInt16();
+        try
+        {
+            return new DateTimeOffset(local.Ticks, TimeSpan.FromMinutes(offsetMinutes));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new MessagePackSerializationException("The offset or the time is outside the range of DateTimeOffset.", ex);
+        }
+    }
+
+    /// <summary>Reads a <see cref="TimeSpan"/> as MessagePack's built-in formatter writes it: its ticks.</summary>
+    /// <returns>The value.</returns>
+    public TimeSpan ReadTimeSpan() => new(ReadInt64());
+
     /// <summary>Reads a value of any other type through the formatter <paramref name="options"/>' resolver gives it.</summary>
     /// <typeparam name="T">The value type.</typeparam>
     /// <param name="options">The serializer options.</param>
@@ -389,6 +418,21 @@ public ref struct MessagePackSpanReader
             MessagePackCode.Int64 => BinaryPrimitives.ReadInt64BigEndian(Take(8)),
             _ => throw InvalidCode(code),
         };
+    }
+
+    /// <summary>An array header's count, refused up front when the remaining bytes cannot hold it, as MessagePack does.</summary>
+    private int ReadArrayHeader()
+    {
+        var code = ReadCode();
+        var count = code switch
+        {
+            >= MessagePackCode.MinFixArray and <= MessagePackCode.MaxFixArray => code & 0x0F,
+            MessagePackCode.Array16 => ReadUInt16BigEndian(),
+            MessagePackCode.Array32 => ReadLength32(),
+            _ => throw InvalidCode(code),
+        };
+        Need(count);
+        return count;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using CsCheck;
 using MessagePack;
+using MessagePack.Formatters;
 using StateLog.Serialization;
 using Xunit;
 
@@ -169,6 +170,42 @@ public sealed class MessagePackSpanReaderTests
         // Seconds outside DateTime's range: MessagePack lets ArgumentOutOfRangeException out; this reader keeps to its three types.
         byte[] farFuture = [MessagePackCode.Ext8, 12, 0xFF, 0, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF];
         Assert.Throws<MessagePackSerializationException>(() => Span(farFuture).ReadDateTime());
+    }
+
+    [Fact]
+    public void Date_time_offsets_and_time_spans_read_as_MessagePack_s_own_formatters_read_them()
+    {
+        Gen.Select(Gen.DateTimeOffset, Gen.TimeSpan).Sample((instant, span) =>
+        {
+            foreach (var bytes in new[] { MessagePackSerializer.Serialize(instant, Options), MessagePackSerializer.Serialize(span, Options) })
+            {
+                for (var length = bytes.Length; length >= 0; length--)
+                {
+                    var prefix = bytes[..length];
+                    foreach (var (name, ours, theirs) in Reads.Where(r => r.Name is "ReadDateTimeOffset" or "ReadTimeSpan"))
+                    {
+                        Assert.True(Outcome(() => theirs(prefix)) == Outcome(() => ours(prefix)), $"{name} of {Convert.ToHexString(prefix)}");
+                    }
+                }
+            }
+        });
+
+        // Three elements; then an offset of 15 hours, which MessagePack lets out as ArgumentOutOfRangeException.
+        var three = Write((ref MessagePackWriter w) =>
+        {
+            w.WriteArrayHeader(3);
+            w.Write(DateTime.UnixEpoch);
+            w.Write((short)0);
+            w.Write((short)0);
+        });
+        Assert.Equal("Invalid DateTimeOffset format.", Assert.Throws<MessagePackSerializationException>(() => Span(three).ReadDateTimeOffset()).Message);
+        var farOffset = Write((ref MessagePackWriter w) =>
+        {
+            w.WriteArrayHeader(2);
+            w.Write(DateTime.UnixEpoch);
+            w.Write((short)(15 * 60));
+        });
+        Assert.Throws<MessagePackSerializationException>(() => Span(farOffset).ReadDateTimeOffset());
     }
 
     [Fact]
@@ -341,6 +378,8 @@ public sealed class MessagePackSpanReaderTests
         ("ReadBytes", b => Span(b).ReadBytes(), b => Pack(b).ReadBytes()?.ToArray()),
         ("ReadDateTime", b => Span(b).ReadDateTime(), b => Pack(b).ReadDateTime()),
         ("ReadMapHeader", b => Span(b).ReadMapHeader(), b => Pack(b).ReadMapHeader()),
+        ("ReadDateTimeOffset", b => Span(b).ReadDateTimeOffset(), b => { var r = Pack(b); return DateTimeOffsetFormatter.Instance.Deserialize(ref r, Options); }),
+        ("ReadTimeSpan", b => Span(b).ReadTimeSpan(), b => { var r = Pack(b); return TimeSpanFormatter.Instance.Deserialize(ref r, Options); }),
         ("Skip", b => { var r = Span(b); r.Skip(); return (long)r.Consumed; }, b => { var r = Pack(b); r.Skip(); return r.Consumed; }),
     ];
 
@@ -408,6 +447,7 @@ public sealed class MessagePackSpanReaderTests
                 double d => BitConverter.DoubleToInt64Bits(d).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 float f => BitConverter.SingleToInt32Bits(f).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 DateTime t => t.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                DateTimeOffset o => $"{o.Ticks} {o.Offset}",
                 var value => $"{value.GetType().Name} {value}",
             };
         }

@@ -24,4 +24,10 @@ internal enum WireKind
 
     /// <summary><c>byte[]</c>, as MessagePack bin (<c>Write(byte[])</c>, <c>ReadBytes()</c>).</summary>
     Binary,
+
+    /// <summary>Written by MessagePack's built-in formatter, read by <c>ReadDateTimeOffset()</c>.</summary>
+    DateTimeOffset,
+
+    /// <summary>Written by MessagePack's built-in formatter, read by <c>ReadTimeSpan()</c>.</summary>
+    TimeSpan,
 }

@@ -79,7 +79,7 @@ public sealed class SessionFormatter : global::StateLog.Serialization.IMessagePa
             }
             else if (global::System.MemoryExtensions.SequenceEqual(_key, LengthKey))
             {
-                __Length = reader.Read<global::System.TimeSpan>(options);
+                __Length = reader.ReadTimeSpan();
                 _setLength = true;
             }
             else

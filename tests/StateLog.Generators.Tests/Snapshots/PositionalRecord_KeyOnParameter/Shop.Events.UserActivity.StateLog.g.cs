@@ -86,7 +86,7 @@ namespace Shop.Events
                 }
                 else if (global::System.MemoryExtensions.SequenceEqual(_key, AtKey))
                 {
-                    __At = reader.Read<global::System.DateTimeOffset>(options);
+                    __At = reader.ReadDateTimeOffset();
                 }
                 else
                 {
