@@ -73,9 +73,7 @@ internal static class FormatterEmitter
         {
             var access = "value." + GeneratedCode.Identifier(member.Name);
             writer.Line($"writer.WriteString({member.Name}Key);");
-            writer.Line(WritesThroughFormatter(member.Kind)
-                ? $"{Resolve(member)}.Serialize(ref writer, {access}, options);"
-                : $"writer.Write({access});");
+            writer.Line(Write(member, access));
         }
 
         writer.Close();
@@ -165,11 +163,15 @@ internal static class FormatterEmitter
         return list.Length == 0 ? "" : " { " + list + " }";
     }
 
-    /// <summary>Whether <c>MessagePackWriter</c> has no <c>Write</c> for the kind, so its formatter writes it.</summary>
-    private static bool WritesThroughFormatter(WireKind kind) => kind is WireKind.Formatter or WireKind.DateTimeOffset or WireKind.TimeSpan;
-
     private static string Resolve(MemberModel member) =>
         $"global::MessagePack.FormatterResolverExtensions.GetFormatterWithVerify<{member.TypeName}>(options.Resolver)";
+
+    private static string Write(MemberModel member, string access) => member.Kind switch
+    {
+        WireKind.Formatter => $"{Resolve(member)}.Serialize(ref writer, {access}, options);",
+        WireKind.DateTimeOffset or WireKind.TimeSpan => $"global::StateLog.Serialization.MessagePackTimeLayouts.Write{member.Kind}(ref writer, {access});",
+        _ => $"writer.Write({access});",
+    };
 
     private static string Read(MemberModel member) => member.Kind switch
     {

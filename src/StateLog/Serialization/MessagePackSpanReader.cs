@@ -22,11 +22,15 @@ namespace StateLog.Serialization;
 /// </para>
 /// <para>
 /// It accepts what <see cref="MessagePackReader"/> accepts for the same call (every integer encoding for every integer
-/// type, integers for floats, the timestamp extension for <see cref="DateTime"/>) and throws the same exception types:
+/// type, integers for floats, the timestamp extension for <see cref="DateTime"/>, and the layouts of MessagePack's
+/// built-in <see cref="DateTimeOffset"/> and <see cref="TimeSpan"/> formatters) and throws only
 /// <see cref="EndOfStreamException"/> when the bytes end early, <see cref="MessagePackSerializationException"/> for an
-/// unexpected code or a time outside <see cref="DateTime"/>'s or <see cref="DateTimeOffset"/>'s range, and <see cref="OverflowException"/> when an
-/// integer does not fit the type asked for. Where MessagePack's reader takes an array32 or map32 count above
-/// <see cref="int.MaxValue"/> as negative and skips only its header, this one reports the bytes as ending early.
+/// unexpected code, and <see cref="OverflowException"/> when an integer does not fit the type asked for: the same types
+/// as MessagePack but for three cases. A time outside <see cref="DateTime"/>'s or <see cref="DateTimeOffset"/>'s range
+/// (MessagePack lets <see cref="ArgumentOutOfRangeException"/> out) is a <see cref="MessagePackSerializationException"/>;
+/// a str32 or bin32 length of 2^31 or more (MessagePack: <see cref="ArgumentOutOfRangeException"/>) and an array32 or
+/// map32 count above <see cref="int.MaxValue"/> (which MessagePack's skip takes as negative, skipping only the header)
+/// report the bytes as ending early.
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -421,6 +425,7 @@ public ref struct MessagePackSpanReader
     }
 
     /// <summary>An array header's count, refused up front when the remaining bytes cannot hold it, as MessagePack does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int ReadArrayHeader()
     {
         var code = ReadCode();

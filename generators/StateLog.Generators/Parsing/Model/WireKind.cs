@@ -25,9 +25,9 @@ internal enum WireKind
     /// <summary><c>byte[]</c>, as MessagePack bin (<c>Write(byte[])</c>, <c>ReadBytes()</c>).</summary>
     Binary,
 
-    /// <summary>Written by MessagePack's built-in formatter, read by <c>ReadDateTimeOffset()</c>.</summary>
+    /// <summary>In the layout of MessagePack's built-in formatter (<c>MessagePackTimeLayouts.WriteDateTimeOffset</c>, <c>ReadDateTimeOffset()</c>).</summary>
     DateTimeOffset,
 
-    /// <summary>Written by MessagePack's built-in formatter, read by <c>ReadTimeSpan()</c>.</summary>
+    /// <summary>As its ticks, the layout of MessagePack's built-in formatter (<c>MessagePackTimeLayouts.WriteTimeSpan</c>, <c>ReadTimeSpan()</c>).</summary>
     TimeSpan,
 }

@@ -48,7 +48,7 @@ public sealed class SessionFormatter : global::StateLog.Serialization.IMessagePa
         writer.WriteString(SessionIdKey);
         global::MessagePack.FormatterResolverExtensions.GetFormatterWithVerify<global::System.Guid>(options.Resolver).Serialize(ref writer, value.SessionId, options);
         writer.WriteString(LengthKey);
-        global::MessagePack.FormatterResolverExtensions.GetFormatterWithVerify<global::System.TimeSpan>(options.Resolver).Serialize(ref writer, value.Length, options);
+        global::StateLog.Serialization.MessagePackTimeLayouts.WriteTimeSpan(ref writer, value.Length);
     }
 
     /// <inheritdoc/>

@@ -53,7 +53,7 @@ namespace Shop.Events
             writer.WriteString(ActionKey);
             writer.Write(value.Action);
             writer.WriteString(AtKey);
-            global::MessagePack.FormatterResolverExtensions.GetFormatterWithVerify<global::System.DateTimeOffset>(options.Resolver).Serialize(ref writer, value.At, options);
+            global::StateLog.Serialization.MessagePackTimeLayouts.WriteDateTimeOffset(ref writer, value.At);
         }
 
         /// <inheritdoc/>
