@@ -8,13 +8,14 @@ using MessagePack;
 using MessagePack.Formatters;
 using StateLog.Serialization;
 using Xunit;
+using static StateLog.Tests.Serialization.MessagePackBytes;
 
 namespace StateLog.Tests.Serialization;
 
 /// <summary>
 /// <see cref="MessagePackSpanReader"/> against MessagePack's own <see cref="MessagePackReader"/>: the same values and the
-/// same exception types from every encoding, every value and every truncation of one; it differs only where the remarks
-/// on <see cref="MessagePackSpanReader"/> say (a timestamp outside DateTime's range, 32-bit counts above int.MaxValue).
+/// same exception types from every encoding, every value and every truncation of one; it differs only in the three
+/// cases the remarks on <see cref="MessagePackSpanReader"/> name (times out of range, 32-bit lengths and counts of 2^31 on).
 /// </summary>
 public sealed class MessagePackSpanReaderTests
 {
@@ -383,8 +384,6 @@ public sealed class MessagePackSpanReaderTests
         ("Skip", b => { var r = Span(b); r.Skip(); return (long)r.Consumed; }, b => { var r = Pack(b); r.Skip(); return r.Consumed; }),
     ];
 
-    private delegate void WriteValue(ref MessagePackWriter writer);
-
     private delegate void WriteInteger(ref MessagePackWriter writer, Int128 value);
 
     /// <summary>Any MessagePack value, nested maps and arrays and extensions included.</summary>
@@ -425,15 +424,6 @@ public sealed class MessagePackSpanReaderTests
                 }
             })));
     });
-
-    private static byte[] Write(WriteValue write, bool oldSpec = false)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        var writer = new MessagePackWriter(buffer) { OldSpec = oldSpec };
-        write(ref writer);
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
-    }
 
     /// <summary>The value read, or the type of the exception thrown.</summary>
     private static string Outcome(Func<object?> read)

@@ -1,10 +1,10 @@
 using System;
-using System.Buffers;
 using CsCheck;
 using MessagePack;
 using MessagePack.Formatters;
 using StateLog.Serialization;
 using Xunit;
+using static StateLog.Tests.Serialization.MessagePackBytes;
 
 namespace StateLog.Tests.Serialization;
 
@@ -38,16 +38,5 @@ public sealed class MessagePackTimeLayoutsTests
             Assert.Equal(Write((ref MessagePackWriter w) => TimeSpanFormatter.Instance.Serialize(ref w, value, Options)), ours);
             Assert.Equal(value, new MessagePackSpanReader(ours).ReadTimeSpan());
         });
-    }
-
-    private delegate void WriteValue(ref MessagePackWriter writer);
-
-    private static byte[] Write(WriteValue write)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        var writer = new MessagePackWriter(buffer);
-        write(ref writer);
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
     }
 }
