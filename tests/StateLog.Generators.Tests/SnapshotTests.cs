@@ -67,8 +67,10 @@ public sealed class SnapshotTests
 
         namespace Metrics;
 
+        internal enum Unit : byte { Celsius = 1, Kelvin = 2 }
+
         [CompactedTopic("readings", Partitions = 2)]
-        internal readonly record struct Reading([Key] long SensorId, double Value, bool Calibrated = true);
+        internal readonly record struct Reading([Key] long SensorId, double Value, Unit Unit = Unit.Kelvin, bool Calibrated = true);
         """);
 
     [Fact]

@@ -102,7 +102,10 @@ internal sealed class ShapeBuilder
             }
 
             wireNames.Add(wireName, member.Name);
-            if (Classify(member.Type, location) is not { } kind)
+
+            // An enum member is its underlying integer on the wire, as MessagePack's enum formatter writes it.
+            var underlying = member.Type is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType ? enumType.EnumUnderlyingType : null;
+            if (Classify(underlying ?? member.Type, location) is not { } kind)
             {
                 Report(ProblemIds.UnserializableMember, location, display, member.Name, member.Type.ToDisplayString(MessageFormat));
                 continue;
@@ -110,7 +113,7 @@ internal sealed class ShapeBuilder
 
             var memberType = member.Type.ToDisplayString(AnnotatedFormat);
             var defaultValue = parameter is null ? DefaultLiteral.Of(member.Type) : DefaultLiteral.For(parameter, memberType);
-            wire.Add(new MemberModel(member.Name, wireName, memberType, kind, assignment, defaultValue));
+            wire.Add(new MemberModel(member.Name, wireName, memberType, kind, assignment, defaultValue, IsEnum: underlying is not null));
         }
 
         return new ObjectModel(

@@ -7,4 +7,6 @@ namespace StateLog.Generators.Parsing.Model;
 /// <param name="Kind">How the value is written and read.</param>
 /// <param name="Assignment">How a read value reaches the member.</param>
 /// <param name="DefaultValue">The C# expression a missing constructor argument gets.</param>
-internal sealed record MemberModel(string Name, string WireName, string TypeName, WireKind Kind, MemberAssignment Assignment, string DefaultValue);
+/// <param name="IsEnum">The member is an enum, written and read as its underlying integer type (<paramref name="Kind"/>).</param>
+internal sealed record MemberModel(
+    string Name, string WireName, string TypeName, WireKind Kind, MemberAssignment Assignment, string DefaultValue, bool IsEnum);

@@ -36,16 +36,19 @@ namespace Metrics
 
         private static readonly byte[] SensorIdKey = global::System.Text.Encoding.UTF8.GetBytes("SensorId");
         private static readonly byte[] ValueKey = global::System.Text.Encoding.UTF8.GetBytes("Value");
+        private static readonly byte[] UnitKey = global::System.Text.Encoding.UTF8.GetBytes("Unit");
         private static readonly byte[] CalibratedKey = global::System.Text.Encoding.UTF8.GetBytes("Calibrated");
 
         /// <inheritdoc/>
         public void Serialize(ref global::MessagePack.MessagePackWriter writer, global::Metrics.Reading value, global::MessagePack.MessagePackSerializerOptions options)
         {
-            writer.WriteMapHeader(3);
+            writer.WriteMapHeader(4);
             writer.WriteString(SensorIdKey);
             writer.Write(value.SensorId);
             writer.WriteString(ValueKey);
             writer.Write(value.Value);
+            writer.WriteString(UnitKey);
+            writer.Write((byte)value.Unit);
             writer.WriteString(CalibratedKey);
             writer.Write(value.Calibrated);
         }
@@ -60,6 +63,7 @@ namespace Metrics
             reader.DepthStep(options);
             long __SensorId = default;
             double __Value = default;
+            global::Metrics.Unit __Unit = (global::Metrics.Unit)(2);
             bool __Calibrated = true;
             var _count = reader.ReadMapHeader();
             for (var _index = 0; _index < _count; _index++)
@@ -73,6 +77,10 @@ namespace Metrics
                 {
                     __Value = reader.ReadDouble();
                 }
+                else if (global::System.MemoryExtensions.SequenceEqual(_key, UnitKey))
+                {
+                    __Unit = (global::Metrics.Unit)reader.ReadByte();
+                }
                 else if (global::System.MemoryExtensions.SequenceEqual(_key, CalibratedKey))
                 {
                     __Calibrated = reader.ReadBoolean();
@@ -84,7 +92,7 @@ namespace Metrics
             }
 
             reader.Depth--;
-            return new global::Metrics.Reading(__SensorId, __Value, __Calibrated);
+            return new global::Metrics.Reading(__SensorId, __Value, __Unit, __Calibrated);
         }
 
         private sealed class Resolver : global::MessagePack.IFormatterResolver
