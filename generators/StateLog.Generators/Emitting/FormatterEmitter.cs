@@ -168,7 +168,7 @@ internal static class FormatterEmitter
 
     private static string Write(MemberModel member, string access) => member.Kind switch
     {
-        _ when member.IsEnum => $"writer.Write(({Keyword(member.Kind)}){access});",
+        _ when member.EnumUnderlyingType is { } underlying => $"writer.Write(({underlying}){access});",
         WireKind.Formatter => $"{Resolve(member)}.Serialize(ref writer, {access}, options);",
         WireKind.DateTimeOffset or WireKind.TimeSpan => $"global::StateLog.Serialization.MessagePackTimeLayouts.Write{member.Kind}(ref writer, {access});",
         _ => $"writer.Write({access});",
@@ -176,25 +176,11 @@ internal static class FormatterEmitter
 
     private static string Read(MemberModel member) => member.Kind switch
     {
-        _ when member.IsEnum => $"({member.TypeName})reader.Read{member.Kind}()",
+        _ when member.EnumUnderlyingType is not null => $"({member.TypeName})reader.Read{member.Kind}()",
         WireKind.Formatter => $"reader.Read<{member.TypeName}>(options)",
         WireKind.String => "reader.ReadString()!",
         WireKind.Binary => "reader.ReadBytes()!",
         _ => $"reader.Read{member.Kind}()",
-    };
-
-    /// <summary>The C# keyword of an enum's underlying integer type.</summary>
-    private static string Keyword(WireKind kind) => kind switch
-    {
-        WireKind.Byte => "byte",
-        WireKind.SByte => "sbyte",
-        WireKind.Int16 => "short",
-        WireKind.UInt16 => "ushort",
-        WireKind.Int32 => "int",
-        WireKind.UInt32 => "uint",
-        WireKind.Int64 => "long",
-        WireKind.UInt64 => "ulong",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an enum's underlying type."),
     };
 
     private static void WriteResolver(SourceWriter writer, EquatableArray<FormatterEntry> entries)

@@ -113,7 +113,7 @@ internal sealed class ShapeBuilder
 
             var memberType = member.Type.ToDisplayString(AnnotatedFormat);
             var defaultValue = parameter is null ? DefaultLiteral.Of(member.Type) : DefaultLiteral.For(parameter, memberType);
-            wire.Add(new MemberModel(member.Name, wireName, memberType, kind, assignment, defaultValue, IsEnum: underlying is not null));
+            wire.Add(new MemberModel(member.Name, wireName, memberType, kind, assignment, defaultValue, underlying?.ToDisplayString()));
         }
 
         return new ObjectModel(

@@ -125,13 +125,7 @@ public ref struct MessagePackSpanReader
     public int ReadMapHeader()
     {
         var code = ReadCode();
-        var count = code switch
-        {
-            >= MessagePackCode.MinFixMap and <= MessagePackCode.MaxFixMap => code & 0x0F,
-            MessagePackCode.Map16 => ReadUInt16BigEndian(),
-            MessagePackCode.Map32 => ReadLength32(),
-            _ => throw InvalidCode(code),
-        };
+        var count = IsMap(code) ? ReadLength(code) : throw InvalidCode(code);
 
         // As MessagePackReader: a count the remaining bytes cannot hold (two bytes a pair at least) is refused up front.
         Need((long)count * 2);
@@ -359,23 +353,11 @@ public ref struct MessagePackSpanReader
                 case >= MessagePackCode.MinNegativeFixInt:
                 case MessagePackCode.Nil or MessagePackCode.False or MessagePackCode.True:
                     break;
-                case >= MessagePackCode.MinFixMap and <= MessagePackCode.MaxFixMap:
-                    pending += 2L * (code & 0x0F);
+                case var _ when IsMap(code):
+                    pending += 2L * ReadLength(code);
                     break;
-                case >= MessagePackCode.MinFixArray and <= MessagePackCode.MaxFixArray:
-                    pending += code & 0x0F;
-                    break;
-                case MessagePackCode.Map16:
-                    pending += 2L * ReadUInt16BigEndian();
-                    break;
-                case MessagePackCode.Map32:
-                    pending += 2L * ReadLength32();
-                    break;
-                case MessagePackCode.Array16:
-                    pending += ReadUInt16BigEndian();
-                    break;
-                case MessagePackCode.Array32:
-                    pending += ReadLength32();
+                case var _ when IsArray(code):
+                    pending += ReadLength(code);
                     break;
                 case MessagePackCode.Int8 or MessagePackCode.UInt8:
                     Take(1);
@@ -429,13 +411,7 @@ public ref struct MessagePackSpanReader
     private int ReadArrayHeader()
     {
         var code = ReadCode();
-        var count = code switch
-        {
-            >= MessagePackCode.MinFixArray and <= MessagePackCode.MaxFixArray => code & 0x0F,
-            MessagePackCode.Array16 => ReadUInt16BigEndian(),
-            MessagePackCode.Array32 => ReadLength32(),
-            _ => throw InvalidCode(code),
-        };
+        var count = IsArray(code) ? ReadLength(code) : throw InvalidCode(code);
         Need(count);
         return count;
     }
@@ -452,16 +428,26 @@ public ref struct MessagePackSpanReader
 
     private static bool IsBinary(byte code) => code is MessagePackCode.Bin8 or MessagePackCode.Bin16 or MessagePackCode.Bin32;
 
+    private static bool IsMap(byte code) =>
+        code is (>= MessagePackCode.MinFixMap and <= MessagePackCode.MaxFixMap) or MessagePackCode.Map16 or MessagePackCode.Map32;
+
+    private static bool IsArray(byte code) =>
+        code is (>= MessagePackCode.MinFixArray and <= MessagePackCode.MaxFixArray) or MessagePackCode.Array16 or MessagePackCode.Array32;
+
     private static bool IsExtension(byte code) => code is (>= MessagePackCode.FixExt1 and <= MessagePackCode.FixExt16) or (>= MessagePackCode.Ext8 and <= MessagePackCode.Ext32);
 
-    /// <summary>The length a str, bin or extension header that began with <paramref name="code"/> gives (an extension's without its type byte).</summary>
+    /// <summary>
+    /// The length or count a str, bin, extension, map or array header that began with <paramref name="code"/> gives (an
+    /// extension's without its type byte, a map's in pairs).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int ReadLength(byte code) => code switch
     {
         >= MessagePackCode.MinFixStr and <= MessagePackCode.MaxFixStr => code & 0x1F,
+        (>= MessagePackCode.MinFixMap and <= MessagePackCode.MaxFixMap) or (>= MessagePackCode.MinFixArray and <= MessagePackCode.MaxFixArray) => code & 0x0F,
         MessagePackCode.Str8 or MessagePackCode.Bin8 or MessagePackCode.Ext8 => ReadCode(),
-        MessagePackCode.Str16 or MessagePackCode.Bin16 or MessagePackCode.Ext16 => ReadUInt16BigEndian(),
-        MessagePackCode.Str32 or MessagePackCode.Bin32 or MessagePackCode.Ext32 => ReadLength32(),
+        MessagePackCode.Str16 or MessagePackCode.Bin16 or MessagePackCode.Ext16 or MessagePackCode.Map16 or MessagePackCode.Array16 => ReadUInt16BigEndian(),
+        MessagePackCode.Str32 or MessagePackCode.Bin32 or MessagePackCode.Ext32 or MessagePackCode.Map32 or MessagePackCode.Array32 => ReadLength32(),
         MessagePackCode.FixExt1 => 1,
         MessagePackCode.FixExt2 => 2,
         MessagePackCode.FixExt4 => 4,

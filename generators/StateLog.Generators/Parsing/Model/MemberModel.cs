@@ -7,6 +7,7 @@ namespace StateLog.Generators.Parsing.Model;
 /// <param name="Kind">How the value is written and read.</param>
 /// <param name="Assignment">How a read value reaches the member.</param>
 /// <param name="DefaultValue">The C# expression a missing constructor argument gets.</param>
-/// <param name="IsEnum">The member is an enum, written and read as its underlying integer type (<paramref name="Kind"/>).</param>
+/// <param name="EnumUnderlyingType">For an enum member, its underlying integer type (<c>byte</c>, <c>int</c>...), which it
+/// is written and read as (<paramref name="Kind"/>); otherwise null.</param>
 internal sealed record MemberModel(
-    string Name, string WireName, string TypeName, WireKind Kind, MemberAssignment Assignment, string DefaultValue, bool IsEnum);
+    string Name, string WireName, string TypeName, WireKind Kind, MemberAssignment Assignment, string DefaultValue, string? EnumUnderlyingType);
