@@ -78,6 +78,13 @@ public sealed class StateLogOptions
     /// <summary>The file system the engine uses; tests swap in an in-memory or fault-injecting one.</summary>
     internal Storage.IO.IStorage Storage { get; set; } = StateLog.Storage.IO.OsStorage.Instance;
 
+    /// <summary>
+    /// How long appends nobody awaits stay queued before they are written anyway (Kafka's producer waits
+    /// <c>linger.ms</c>, 5 ms by default, for the same reason): long enough for a caller issuing a thousand appends to
+    /// finish before awaiting them, short enough that appends never awaited soon reach the log. Tests lengthen it.
+    /// </summary>
+    internal TimeSpan AppendLinger { get; set; } = TimeSpan.FromMilliseconds(5);
+
     /// <summary>Named crash points; tests install ones that crash, freeze or pause.</summary>
     internal Storage.IO.ICrashPoints CrashPoints { get; set; } = StateLog.Storage.IO.NoCrashPoints.Instance;
 

@@ -20,7 +20,10 @@ namespace StateLog.Storage;
 /// index. Appends are group-committed: callers encode their records straight into the open batch (a
 /// <see cref="PendingBatch"/>) on their own threads, and a writer on the thread pool writes everything staged as few
 /// batches with one write each and (under <see cref="Durability.Fsync"/>) one fsync, then acknowledges each batch at
-/// once. Readers never take the write lock; segments are reference-counted.
+/// once. The writer starts when the queue is wanted (<see cref="RequestWrite"/>): someone awaits a queued append, a
+/// batch is full, a whole batch call or a close asks, or <see cref="StateLogOptions.AppendLinger"/> passed since records were left waiting.
+/// So a caller that issues many appends before awaiting them gets them written together, not in rounds of whatever
+/// the writer found so far. Readers never take the write lock; segments are reference-counted.
 /// </summary>
 internal sealed partial class PartitionLog : IDisposable
 {
@@ -49,6 +52,10 @@ internal sealed partial class PartitionLog : IDisposable
     private List<PendingBatch> _queue = new();
     private List<PendingBatch> _spare = new();
     private bool _writerActive;
+    private bool _writeWanted;
+    private bool _lingerArmed;
+    private Timer? _linger;
+    private long _queuedSince;
     private bool _closed;
     private LogSegment[] _segments;
     private long _nextOffset;
@@ -168,6 +175,7 @@ internal sealed partial class PartitionLog : IDisposable
 
                 appended = batch!.AwaitAll();
                 _queued += records.Length;
+                _writeWanted = true;
                 lead = TakeWriterLocked();
             }
 
@@ -201,9 +209,13 @@ internal sealed partial class PartitionLog : IDisposable
         }
     }
 
-    /// <summary>Makes every record appended so far durable. A no-op when nothing is unsynced.</summary>
+    /// <summary>
+    /// Makes every record written so far durable, and starts the write of those still queued (it does not wait for
+    /// them: their tasks are not complete, so they are not acknowledged yet). A no-op when nothing is unsynced.
+    /// </summary>
     public void Flush()
     {
+        RequestWrite();
         lock (_flushLock)
         {
             var target = LogEndOffset;
@@ -276,9 +288,10 @@ internal sealed partial class PartitionLog : IDisposable
         }
     }
 
-    /// <summary>Stops taking appends, waits for the writer, seals nothing but writes the active segment's indexes and fsyncs.</summary>
+    /// <summary>Stops taking appends, writes what is queued, seals nothing but writes the active segment's indexes and fsyncs.</summary>
     public void Close()
     {
+        bool lead;
         lock (_queueLock)
         {
             if (_closed)
@@ -287,11 +300,20 @@ internal sealed partial class PartitionLog : IDisposable
             }
 
             _closed = true;
+            _writeWanted = true;
+            lead = TakeWriterLocked();
+        }
+
+        StartWriter(lead);
+        lock (_queueLock)
+        {
             while (_writerActive)
             {
                 Monitor.Wait(_queueLock);
             }
         }
+
+        _linger?.Dispose();
 
         lock (_writeLock)
         {
@@ -354,12 +376,111 @@ internal sealed partial class PartitionLog : IDisposable
         ThrowIfFailed();
     }
 
-    /// <summary>Whether the caller must start the writer: none is running, and from now on one is.</summary>
+    /// <summary>
+    /// Starts the writer on what is queued, if <paramref name="batch"/> (when given) is still queued: someone awaits it,
+    /// <see cref="Flush"/> was asked, or <see cref="StateLogOptions.AppendLinger"/> passed.
+    /// </summary>
+    public void RequestWrite(PendingBatch? batch = null)
+    {
+        if (batch is { IsTaken: true })
+        {
+            return;
+        }
+
+        bool lead;
+        lock (_queueLock)
+        {
+            if (_queue.Count == 0 || batch is { IsTaken: true })
+            {
+                return;
+            }
+
+            _writeWanted = true;
+            lead = TakeWriterLocked();
+        }
+
+        StartWriter(lead);
+    }
+
+    /// <summary>
+    /// Whether the caller must start the writer: the queue holds records that are wanted (<see cref="RequestWrite"/>)
+    /// and no writer runs; from now on one does. Records nobody wants yet start the linger timer instead.
+    /// </summary>
     private bool TakeWriterLocked()
     {
-        var lead = !_writerActive;
+        if (_writerActive || _queue.Count == 0)
+        {
+            return false;
+        }
+
+        if (!_writeWanted)
+        {
+            ArmLingerLocked();
+            return false;
+        }
+
         _writerActive = true;
-        return lead;
+        return true;
+    }
+
+    /// <summary>Makes sure the timer goes off when the oldest queued record has waited the linger.</summary>
+    private void ArmLingerLocked()
+    {
+        if (_lingerArmed || _closed)
+        {
+            return;
+        }
+
+        _lingerArmed = true;
+        if (_linger is null)
+        {
+            // The timer must not hold on to the ExecutionContext (AsyncLocals) of whichever caller appended first.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _linger = new Timer(static log => ((PartitionLog)log!).OnLinger(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        var left = LingerLeftLocked();
+        _linger.Change(left > TimeSpan.Zero ? left : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Writes the queue if its oldest record has waited the whole linger; the timer may have been armed for records written since.</summary>
+    private void OnLinger()
+    {
+        bool lead;
+        lock (_queueLock)
+        {
+            _lingerArmed = false;
+            if (_queue.Count == 0)
+            {
+                return;
+            }
+
+            if (!_writeWanted && LingerLeftLocked() > TimeSpan.Zero)
+            {
+                ArmLingerLocked();
+                return;
+            }
+
+            _writeWanted = true;
+            lead = TakeWriterLocked();
+        }
+
+        StartWriter(lead);
+    }
+
+    private TimeSpan LingerLeftLocked() => _options.AppendLinger - Stopwatch.GetElapsedTime(_queuedSince);
+
+    /// <summary>Hands the writer <paramref name="batches"/>: they are taken, and what is queued after them waits to be wanted again.</summary>
+    private void TakeLocked(List<PendingBatch> batches)
+    {
+        foreach (var batch in batches)
+        {
+            batch.IsTaken = true;
+        }
+
+        _writeWanted = false;
     }
 
     private void StartWriter(bool lead)
@@ -378,6 +499,13 @@ internal sealed partial class PartitionLog : IDisposable
         if (_queue.Count > 0 && _queue[^1] is var open && open.HasRoom(TargetBatchBytes))
         {
             return open;
+        }
+
+        // A full batch is ready to go, awaited or not.
+        _writeWanted |= _queue.Count > 0;
+        if (_queue.Count == 0)
+        {
+            _queuedSince = Stopwatch.GetTimestamp();
         }
 
         var stage = _spareStages.TryPop(out var spare) ? spare : new PendingBatch.Stage();
@@ -402,9 +530,14 @@ internal sealed partial class PartitionLog : IDisposable
             List<PendingBatch> round;
             lock (_queueLock)
             {
-                if (_queue.Count == 0)
+                if (_queue.Count == 0 || !_writeWanted)
                 {
                     _writerActive = false;
+                    if (_queue.Count > 0)
+                    {
+                        ArmLingerLocked();
+                    }
+
                     Monitor.PulseAll(_queueLock);
                     return;
                 }
@@ -417,6 +550,7 @@ internal sealed partial class PartitionLog : IDisposable
 
                 round = _queue;
                 _queue = _spare;
+                TakeLocked(round);
             }
 
             lock (_writeLock)
@@ -490,11 +624,12 @@ internal sealed partial class PartitionLog : IDisposable
                     var start = round.Count;
                     lock (_queueLock)
                     {
-                        if (_queue.Count == 0)
+                        if (_queue.Count == 0 || !_writeWanted)
                         {
                             break;
                         }
 
+                        TakeLocked(_queue);
                         round.AddRange(_queue);
                         _queue.Clear();
                     }

@@ -47,6 +47,9 @@ internal sealed class PendingBatch : IValueTaskSource<RecordPosition>, IValueTas
     /// <summary>The offset of the batch's first record, given by the writer when it writes the batch.</summary>
     public long BaseOffset { get; set; }
 
+    /// <summary>Whether a writer has taken the batch from the queue (set under the partition's queue lock).</summary>
+    public bool IsTaken { get; set; }
+
     /// <summary>Whether another record may join: under the record limit, and the batch below <paramref name="targetBytes"/>.</summary>
     public bool HasRoom(int targetBytes) => Count < MaxRecords && Staged!.Builder.SizeInBytes < targetBytes;
 
@@ -61,6 +64,7 @@ internal sealed class PendingBatch : IValueTaskSource<RecordPosition>, IValueTas
 
         batch._log = log;
         batch._references = 1;
+        batch.IsTaken = false;
         batch.Staged = stage;
         stage.Builder.Reset(0, timestamp);
         stage.Records.Clear();
@@ -150,6 +154,7 @@ internal sealed class PendingBatch : IValueTaskSource<RecordPosition>, IValueTas
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
     {
         var waiter = Waiter.Capture(continuation, state, flags);
+        PartitionLog? log = null;
         lock (_gate)
         {
             if (_state == Pending)
@@ -163,11 +168,20 @@ internal sealed class PendingBatch : IValueTaskSource<RecordPosition>, IValueTas
                     _moreWaiters.Add(waiter);
                 }
 
-                return;
+                log = _log;
             }
         }
 
-        waiter.Schedule();
+        if (log is null)
+        {
+            waiter.Schedule();
+        }
+        else
+        {
+            // Being waited for is what gets a queued batch written (PartitionLog.RequestWrite). The batch may be written, and
+            // even reused, by now: such a request at worst starts a write early.
+            log.RequestWrite(this);
+        }
     }
 
     private void Signal(int state, ExceptionDispatchInfo? error)

@@ -4,13 +4,16 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Time.Testing;
+using StateLog.Tests.Compaction;
 
 namespace StateLog.Tests.Storage;
 
 /// <summary>
 /// Appends issued before any is awaited share batches and one completion per batch (each append's ValueTask carries
 /// its index in the batch): every append must still get its own offset, in issue order, and every way of awaiting must
-/// resume, in the context it asked for.
+/// resume, in the context it asked for. Such appends are written when first awaited, so they go out together; appends
+/// nobody awaits are written after the linger, or by the close.
 /// </summary>
 public sealed class PipelinedAppendTests : IDisposable
 {
@@ -48,6 +51,97 @@ public sealed class PipelinedAppendTests : IDisposable
 
         Assert.Equal(Value(count - 2), await topic.GetAsync(Key(count - 2)));
         Assert.Null(await topic.GetAsync(Key(count - 1)));
+    }
+
+    [Theory]
+    [InlineData(Durability.Buffered)]
+    [InlineData(Durability.Fsync)]
+    public async Task AppendsIssuedBeforeAnyIsAwaited_GoOutAsOneBatch_WithOneFsync(Durability durability)
+    {
+        const int count = 1000;
+
+        // A linger far longer than the test and a clock that never ticks (no periodic flush): nothing but the first
+        // await may start the write, however slowly the appends are issued.
+        var options = Options(durability, segmentBytes: 64L * 1024 * 1024);
+        options.AppendLinger = TimeSpan.FromHours(1);
+        options.TimeProvider = new FakeTimeProvider();
+        using var engine = StateLogEngine.Open(options);
+        var topic = engine.GetTopic("together", 1);
+        var log = topic.PartitionLogs[0];
+        for (var round = 0; round < 3; round++)
+        {
+            var pending = new ValueTask<RecordPosition>[count];
+            for (var i = 0; i < count; i++)
+            {
+                pending[i] = topic.PutAsync(Key(i), Value(i));
+                if (i % 250 == 0)
+                {
+                    Thread.Sleep(1);
+                }
+            }
+
+            Assert.Equal(round * count, log.LogEndOffset);
+            var fsyncsBefore = log.FsyncCount;
+            foreach (var p in pending)
+            {
+                await p;
+            }
+
+            Assert.Equal(round + 1, CompactionHarness.Batches(log.ActiveSegment).Count);
+            Assert.Equal(durability == Durability.Fsync ? fsyncsBefore + 1 : fsyncsBefore, log.FsyncCount);
+        }
+    }
+
+    [Fact]
+    public async Task AppendsNobodyAwaits_AreWrittenAfterTheLinger()
+    {
+        // A clock that never ticks: no periodic flush, which would also start the write.
+        var options = Options(Durability.Buffered);
+        options.TimeProvider = new FakeTimeProvider();
+        using var engine = StateLogEngine.Open(options);
+        var topic = engine.GetTopic("unawaited", 1);
+        var log = topic.PartitionLogs[0];
+        var pending = topic.PutAsync(Key(1), Value(1));
+
+        // Liveness only: the linger is milliseconds; the deadline is generous for a loaded machine.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (log.LogEndOffset == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(options.AppendLinger);
+        }
+
+        Assert.Equal(1, log.LogEndOffset);
+        Assert.Equal(Value(1), await topic.GetAsync(Key(1)));
+        Assert.Equal(0, (await pending).Offset);
+    }
+
+    [Theory]
+    [InlineData(Durability.Buffered)]
+    [InlineData(Durability.Fsync)]
+    public async Task Close_WritesAppendsNobodyAwaited(Durability durability)
+    {
+        const int count = 300;
+        var pending = new ValueTask<RecordPosition>[count];
+        using (var engine = StateLogEngine.Open(Options(durability)))
+        {
+            var topic = engine.GetTopic("closing", 1);
+            for (var i = 0; i < count; i++)
+            {
+                pending[i] = topic.PutAsync(Key(i), Value(i));
+            }
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            // Done by the close; the deadline only turns a lost append into a failure instead of a hang.
+            Assert.Equal(i, (await pending[i].AsTask().WaitAsync(TimeSpan.FromSeconds(30))).Offset);
+        }
+
+        using (var engine = StateLogEngine.Open(Options(durability)))
+        {
+            var read = await TopicReads.ReadAllAsync(engine.GetTopic("closing", 1));
+            Assert.Equal(Enumerable.Range(0, count).Select(Value), read.Select(r => r.Value?.ToArray()));
+        }
     }
 
     [Fact]
@@ -141,8 +235,8 @@ public sealed class PipelinedAppendTests : IDisposable
 
     private static byte[] Value(int i) => Encoding.UTF8.GetBytes($"value of {i}, " + new string('x', i % 97));
 
-    private StateLogOptions Options(Durability durability) =>
-        new() { DataDirectory = _dir.Path, SegmentBytes = 64 * 1024, Durability = durability, EnableCleaner = false };
+    private StateLogOptions Options(Durability durability, long segmentBytes = 64 * 1024) =>
+        new() { DataDirectory = _dir.Path, SegmentBytes = segmentBytes, Durability = durability, EnableCleaner = false };
 
     /// <summary>Runs posted work on the thread pool with itself as the current context.</summary>
     private sealed class CountingContext : SynchronizationContext
