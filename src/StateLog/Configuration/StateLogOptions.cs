@@ -80,8 +80,9 @@ public sealed class StateLogOptions
 
     /// <summary>
     /// How long appends nobody awaits stay queued before they are written anyway (Kafka's producer waits
-    /// <c>linger.ms</c>, 5 ms by default, for the same reason): long enough for a caller issuing a thousand appends to
-    /// finish before awaiting them, short enough that appends never awaited soon reach the log. Tests lengthen it.
+    /// <c>linger.ms</c>, 5 ms by default since Kafka 4.0, to fill batches the same way): long enough for a caller
+    /// issuing a thousand appends to finish before awaiting them, short enough that appends never awaited soon reach
+    /// the log and its readers. Tests lengthen it.
     /// </summary>
     internal TimeSpan AppendLinger { get; set; } = TimeSpan.FromMilliseconds(5);
 

@@ -50,7 +50,8 @@ internal sealed class StateLogHostedService(
         {
             try
             {
-                // The flush is the slow part and honours the host's shutdown timeout; disposing then has little left to write.
+                // The flush is the slow part and honours the host's shutdown timeout; disposing then writes only what was
+                // appended, and not yet awaited, since.
                 await engine.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -20,10 +20,11 @@ namespace StateLog.Storage;
 /// index. Appends are group-committed: callers encode their records straight into the open batch (a
 /// <see cref="PendingBatch"/>) on their own threads, and a writer on the thread pool writes everything staged as few
 /// batches with one write each and (under <see cref="Durability.Fsync"/>) one fsync, then acknowledges each batch at
-/// once. The writer starts when the queue is wanted (<see cref="RequestWrite"/>): someone awaits a queued append, a
-/// batch is full, a whole batch call or a close asks, or <see cref="StateLogOptions.AppendLinger"/> passed since records were left waiting.
-/// So a caller that issues many appends before awaiting them gets them written together, not in rounds of whatever
-/// the writer found so far. Readers never take the write lock; segments are reference-counted.
+/// once. The writer starts when the queue is wanted: someone awaits a queued append (<see cref="RequestWrite"/>), a
+/// batch is full, a batch call, a flush or a close asks, or the oldest queued record has waited
+/// <see cref="StateLogOptions.AppendLinger"/>. So a caller that issues many appends before awaiting them gets them
+/// written together, not in rounds of whatever a racing writer found so far. Readers never take the write lock;
+/// segments are reference-counted.
 /// </summary>
 internal sealed partial class PartitionLog : IDisposable
 {
@@ -33,10 +34,10 @@ internal sealed partial class PartitionLog : IDisposable
     /// <summary>How many times a writer takes in late arrivals before its fsync; bounds the wait of the first caller.</summary>
     private const int MaxGathersPerFsync = 4;
 
-    /// <summary>How long the writer lingers for a growing queue before an fsync: at most this many short spins (about a microsecond each).</summary>
-    private const int MaxLingerSpins = 64;
+    /// <summary>How long the writer waits for a growing queue before an fsync: at most this many short spins (about a microsecond each).</summary>
+    private const int MaxGrowthSpins = 64;
 
-    private const int LingerSpinIterations = 20;
+    private const int GrowthSpinIterations = 20;
 
     /// <summary>Encoding buffers kept for the next batches; a burst that staged more gives the rest back to the pool.</summary>
     private const int MaxSpareStages = 4;
@@ -54,7 +55,7 @@ internal sealed partial class PartitionLog : IDisposable
     private bool _writerActive;
     private bool _writeWanted;
     private bool _lingerArmed;
-    private Timer? _linger;
+    private Timer? _lingerTimer;
     private long _queuedSince;
     private bool _closed;
     private LogSegment[] _segments;
@@ -130,7 +131,7 @@ internal sealed partial class PartitionLog : IDisposable
             var batch = OpenBatchLocked();
             appended = batch.Await(batch.Add(hash, keyBytes, value.GetValueOrDefault().Span, value is null));
             _queued++;
-            lead = TakeWriterLocked();
+            lead = TryBecomeWriterLocked();
         }
 
         StartWriter(lead);
@@ -175,8 +176,7 @@ internal sealed partial class PartitionLog : IDisposable
 
                 appended = batch!.AwaitAll();
                 _queued += records.Length;
-                _writeWanted = true;
-                lead = TakeWriterLocked();
+                lead = WantWriteLocked();
             }
 
             if (lead && _options.Durability == Durability.Buffered)
@@ -300,11 +300,16 @@ internal sealed partial class PartitionLog : IDisposable
             }
 
             _closed = true;
-            _writeWanted = true;
-            lead = TakeWriterLocked();
+            lead = WantWriteLocked();
         }
 
-        StartWriter(lead);
+        if (lead)
+        {
+            // On this thread: nothing can be appended any more, so the loop drains the queue and ends, and a close
+            // does not wait for a free thread-pool thread.
+            WriteLoop();
+        }
+
         lock (_queueLock)
         {
             while (_writerActive)
@@ -313,7 +318,7 @@ internal sealed partial class PartitionLog : IDisposable
             }
         }
 
-        _linger?.Dispose();
+        _lingerTimer?.Dispose();
 
         lock (_writeLock)
         {
@@ -377,11 +382,12 @@ internal sealed partial class PartitionLog : IDisposable
     }
 
     /// <summary>
-    /// Starts the writer on what is queued, if <paramref name="batch"/> (when given) is still queued: someone awaits it,
-    /// <see cref="Flush"/> was asked, or <see cref="StateLogOptions.AppendLinger"/> passed.
+    /// Starts the writer on what is queued, unless <paramref name="batch"/> (when given: the batch a caller now awaits)
+    /// has been taken by a writer already. <see cref="Flush"/> asks too.
     /// </summary>
     public void RequestWrite(PendingBatch? batch = null)
     {
+        // A hint without the lock: a stale answer only costs taking it.
         if (batch is { IsTaken: true })
         {
             return;
@@ -395,18 +401,24 @@ internal sealed partial class PartitionLog : IDisposable
                 return;
             }
 
-            _writeWanted = true;
-            lead = TakeWriterLocked();
+            lead = WantWriteLocked();
         }
 
         StartWriter(lead);
     }
 
+    /// <summary>Marks what is queued as wanted; returns whether the caller must start the writer (see <see cref="TryBecomeWriterLocked"/>).</summary>
+    private bool WantWriteLocked()
+    {
+        _writeWanted = true;
+        return TryBecomeWriterLocked();
+    }
+
     /// <summary>
-    /// Whether the caller must start the writer: the queue holds records that are wanted (<see cref="RequestWrite"/>)
-    /// and no writer runs; from now on one does. Records nobody wants yet start the linger timer instead.
+    /// Whether the caller must start the writer: the queue holds records that are wanted and no writer runs; from now
+    /// on one does. Records nobody wants yet arm the linger timer instead.
     /// </summary>
-    private bool TakeWriterLocked()
+    private bool TryBecomeWriterLocked()
     {
         if (_writerActive || _queue.Count == 0)
         {
@@ -431,18 +443,36 @@ internal sealed partial class PartitionLog : IDisposable
             return;
         }
 
+        _lingerTimer ??= CreateLingerTimer();
+        var left = LingerLeftLocked();
+        _lingerTimer.Change(left > TimeSpan.Zero ? left : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         _lingerArmed = true;
-        if (_linger is null)
+    }
+
+    /// <summary>
+    /// A real timer whatever the options' <see cref="TimeProvider"/>: the linger bounds how long a record may sit
+    /// unwritten, which must hold under a fake clock too. It must not hold on to the ExecutionContext (AsyncLocals) of
+    /// whichever caller appended first, and the caller may have suppressed the flow already.
+    /// </summary>
+    private Timer CreateLingerTimer()
+    {
+        var suppressed = ExecutionContext.IsFlowSuppressed();
+        if (!suppressed)
         {
-            // The timer must not hold on to the ExecutionContext (AsyncLocals) of whichever caller appended first.
-            using (ExecutionContext.SuppressFlow())
-            {
-                _linger = new Timer(static log => ((PartitionLog)log!).OnLinger(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            }
+            ExecutionContext.SuppressFlow();
         }
 
-        var left = LingerLeftLocked();
-        _linger.Change(left > TimeSpan.Zero ? left : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        try
+        {
+            return new Timer(static log => ((PartitionLog)log!).OnLinger(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+        finally
+        {
+            if (!suppressed)
+            {
+                ExecutionContext.RestoreFlow();
+            }
+        }
     }
 
     /// <summary>Writes the queue if its oldest record has waited the whole linger; the timer may have been armed for records written since.</summary>
@@ -463,8 +493,7 @@ internal sealed partial class PartitionLog : IDisposable
                 return;
             }
 
-            _writeWanted = true;
-            lead = TakeWriterLocked();
+            lead = WantWriteLocked();
         }
 
         StartWriter(lead);
@@ -473,7 +502,7 @@ internal sealed partial class PartitionLog : IDisposable
     private TimeSpan LingerLeftLocked() => _options.AppendLinger - Stopwatch.GetElapsedTime(_queuedSince);
 
     /// <summary>Hands the writer <paramref name="batches"/>: they are taken, and what is queued after them waits to be wanted again.</summary>
-    private void TakeLocked(List<PendingBatch> batches)
+    private void MarkTakenLocked(List<PendingBatch> batches)
     {
         foreach (var batch in batches)
         {
@@ -488,7 +517,7 @@ internal sealed partial class PartitionLog : IDisposable
         if (lead)
         {
             // The writer runs on the thread pool, never on the caller's thread: appends issued while it writes (by
-            // other callers, or by one caller that does not await each) pile up and go out together in the next round.
+            // other callers, or by one caller that does not await each) pile up and go out together in a later round.
             ThreadPool.UnsafeQueueUserWorkItem(static log => log.WriteLoop(), this, preferLocal: false);
         }
     }
@@ -501,9 +530,12 @@ internal sealed partial class PartitionLog : IDisposable
             return open;
         }
 
-        // A full batch is ready to go, awaited or not.
-        _writeWanted |= _queue.Count > 0;
-        if (_queue.Count == 0)
+        if (_queue.Count > 0)
+        {
+            // A full batch is ready to go, awaited or not.
+            _writeWanted = true;
+        }
+        else
         {
             _queuedSince = Stopwatch.GetTimestamp();
         }
@@ -514,10 +546,10 @@ internal sealed partial class PartitionLog : IDisposable
         return batch;
     }
 
-    /// <summary>Writes rounds until the queue is empty.</summary>
+    /// <summary>Writes rounds while the queue is wanted.</summary>
     private void WriteLoop() => WriteRounds(int.MaxValue);
 
-    /// <summary>Writes rounds until the queue is empty, or at most <paramref name="maxRounds"/> and then hands the writer's part to the thread pool.</summary>
+    /// <summary>Writes rounds while the queue is wanted, or at most <paramref name="maxRounds"/> and then hands the writer's part to the thread pool.</summary>
     private void WriteRounds(int maxRounds)
     {
         for (var written = 0; ; written++)
@@ -550,7 +582,7 @@ internal sealed partial class PartitionLog : IDisposable
 
                 round = _queue;
                 _queue = _spare;
-                TakeLocked(round);
+                MarkTakenLocked(round);
             }
 
             lock (_writeLock)
@@ -586,9 +618,9 @@ internal sealed partial class PartitionLog : IDisposable
     private void WaitWhileQueueGrows()
     {
         var seen = Volatile.Read(ref _queued);
-        for (var i = 0; i < MaxLingerSpins; i++)
+        for (var i = 0; i < MaxGrowthSpins; i++)
         {
-            Thread.SpinWait(LingerSpinIterations);
+            Thread.SpinWait(GrowthSpinIterations);
             var now = Volatile.Read(ref _queued);
             if (now == seen)
             {
@@ -629,7 +661,7 @@ internal sealed partial class PartitionLog : IDisposable
                             break;
                         }
 
-                        TakeLocked(_queue);
+                        MarkTakenLocked(_queue);
                         round.AddRange(_queue);
                         _queue.Clear();
                     }

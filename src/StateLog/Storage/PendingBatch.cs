@@ -47,7 +47,8 @@ internal sealed class PendingBatch : IValueTaskSource<RecordPosition>, IValueTas
     /// <summary>The offset of the batch's first record, given by the writer when it writes the batch.</summary>
     public long BaseOffset { get; set; }
 
-    /// <summary>Whether a writer has taken the batch from the queue (set under the partition's queue lock).</summary>
+    /// <summary>Whether a writer has taken the batch from the queue (written under the partition's queue lock; read without it
+    /// only as a hint, checked again under the lock).</summary>
     public bool IsTaken { get; set; }
 
     /// <summary>Whether another record may join: under the record limit, and the batch below <paramref name="targetBytes"/>.</summary>
@@ -155,10 +156,12 @@ internal sealed class PendingBatch : IValueTaskSource<RecordPosition>, IValueTas
     {
         var waiter = Waiter.Capture(continuation, state, flags);
         PartitionLog? log = null;
+        var registered = false;
         lock (_gate)
         {
             if (_state == Pending)
             {
+                registered = true;
                 if (_firstWaiter.Continuation is null)
                 {
                     _firstWaiter = waiter;
@@ -172,7 +175,7 @@ internal sealed class PendingBatch : IValueTaskSource<RecordPosition>, IValueTas
             }
         }
 
-        if (log is null)
+        if (!registered)
         {
             waiter.Schedule();
         }
@@ -180,7 +183,7 @@ internal sealed class PendingBatch : IValueTaskSource<RecordPosition>, IValueTas
         {
             // Being waited for is what gets a queued batch written (PartitionLog.RequestWrite). The batch may be written, and
             // even reused, by now: such a request at worst starts a write early.
-            log.RequestWrite(this);
+            log?.RequestWrite(this);
         }
     }
 

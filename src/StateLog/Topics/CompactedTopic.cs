@@ -75,14 +75,15 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
         _formatter.Serialize(ref writer, value, _options);
         writer.Flush();
         var written = buffer.WrittenMemory;
-        return StartPut(written[..keyLength], written[keyLength..], cancellationToken);
+        return StartAppend(written[..keyLength], written[keyLength..], cancellationToken);
     }
 
     /// <inheritdoc/>
-    public async ValueTask<RecordPosition> DeleteAsync(TKey key, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is null.</exception>
+    public ValueTask<RecordPosition> DeleteAsync(TKey key, CancellationToken cancellationToken = default)
     {
         using var buffer = EncodeKey(key);
-        return await _log.DeleteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        return StartAppend(buffer.WrittenMemory, null, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -144,16 +145,17 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
     public TopicStats GetStats() => _log.GetStats();
 
     /// <summary>
-    /// Starts the log's append of a record encoded in a pooled buffer. The log copies key and value into its batch
-    /// before it returns, so the caller returns the buffer to its pool at once instead of awaiting the write (no async
-    /// state machine per put, and pipelined puts share one completion); an exception of the log's comes back in the
-    /// task, as it did from the awaiting method this replaces.
+    /// Starts the log's append of a record (a tombstone when <paramref name="value"/> is null) encoded in a pooled
+    /// buffer. The log copies key and value into its batch before it returns, so the caller returns the buffer to its
+    /// pool at once instead of awaiting the write: no async state machine per put or delete, and pipelined ones share
+    /// one batch and one completion (an async method would await each at once, and so ask for its write alone). An
+    /// exception of the log's comes back in the task, as it would from an async method.
     /// </summary>
-    private ValueTask<RecordPosition> StartPut(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
+    private ValueTask<RecordPosition> StartAppend(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte>? value, CancellationToken cancellationToken)
     {
         try
         {
-            return _log.PutAsync(key, value, cancellationToken);
+            return value is { } bytes ? _log.PutAsync(key, bytes, cancellationToken) : _log.DeleteAsync(key, cancellationToken);
         }
         catch (Exception e)
         {
