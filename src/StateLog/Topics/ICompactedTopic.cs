@@ -16,9 +16,15 @@ public interface ICompactedTopic<TKey, T>
     string Name { get; }
 
     /// <summary>Appends <paramref name="value"/> under the key taken from its <see cref="KeyAttribute"/> member.</summary>
+    /// <remarks>
+    /// The record is encoded before this returns and written once its task is awaited, so puts issued before any is
+    /// awaited go out together: one batch, one write and, under <see cref="Durability.Fsync"/>, one fsync. A put
+    /// nobody awaits is written within 5 ms, or when a batch fills, the topic is flushed or the engine closes.
+    /// </remarks>
     ValueTask<RecordPosition> PutAsync(T value, CancellationToken cancellationToken = default);
 
     /// <summary>Appends a tombstone (a null value) for <paramref name="key"/>; compaction later removes the key.</summary>
+    /// <remarks>Written as <see cref="PutAsync"/> is: once awaited, together with the other appends issued before it.</remarks>
     ValueTask<RecordPosition> DeleteAsync(TKey key, CancellationToken cancellationToken = default);
 
     /// <summary>The latest value for <paramref name="key"/>, or <see langword="default"/> if absent or deleted.</summary>
