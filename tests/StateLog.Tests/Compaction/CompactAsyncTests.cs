@@ -2,6 +2,8 @@ using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using StateLog.Storage.IO;
+using StateLog.Tests.Reliability.Infrastructure;
 
 namespace StateLog.Tests.Compaction;
 
@@ -214,5 +216,49 @@ public sealed class CompactAsyncTests
         Assert.Empty(System.IO.Directory.EnumerateFiles(h.PartitionDirectory(), "*.cleaned"));
         h.Open();
         Assert.Equal(5, h.Read().Select(r => r.Key).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task CleanedSegment_IsWrittenAMebibyteAtATime_NotBatchByBatch()
+    {
+        const int keys = 20_000, perBatch = 10;
+        var storage = new FaultStorage(OsStorage.Instance);
+        using var h = new CompactionHarness(o =>
+        {
+            o.Storage = storage;
+            o.SegmentBytes = 64L * 1024 * 1024;
+            o.MaxRecordBytes = 1024 * 1024;
+        });
+        var value = new string('v', 100);
+        for (var round = 0; round < 2; round++)
+        {
+            for (var first = 0; first < keys; first += perBatch)
+            {
+                var batch = Enumerable.Range(first, perBatch)
+                    .Select(i => ((ReadOnlyMemory<byte>)CompactionHarness.B($"key-{i:D5}"), (ReadOnlyMemory<byte>?)CompactionHarness.B($"{round}:{value}")))
+                    .ToArray();
+                await h.Topic.AppendBatchAsync(batch);
+            }
+        }
+
+        storage.Record = true;
+        var result = await h.Topic.CompactAsync();
+        storage.Record = false;
+
+        // 2,000 cleaned batches of about 1.3 KB, written in as many mebibyte pieces as their 2.6 MB need.
+        Assert.Equal(keys, result.RecordsAfter);
+        var cleanedWrites = storage.Trace.Count(line => line.Contains($" {StorageOp.Write} ", StringComparison.Ordinal) && line.EndsWith(".log.cleaned", StringComparison.Ordinal));
+        var cleanedBytes = h.Log.Segments[0].Size;
+        Assert.InRange(cleanedWrites, 1, (cleanedBytes / (1024 * 1024)) + 1);
+
+        // Every piece landed where it belongs: each key's second value, after a reopen too.
+        for (var reopened = 0; reopened < 2; reopened++)
+        {
+            var records = h.Read();
+            Assert.Equal(keys, records.Count);
+            Assert.All(records, r => Assert.Equal($"1:{value}", r.Value));
+            Assert.Equal(Enumerable.Range(0, keys).Select(i => $"key-{i:D5}"), records.Select(r => r.Key));
+            h.Reopen();
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO;
 using System.Threading;
@@ -13,6 +14,9 @@ namespace StateLog.Storage.Segments;
 /// </summary>
 internal sealed class LogSegment
 {
+    /// <summary>How much of the cleaner's output a segment gathers before it writes (<see cref="CreateCleaned"/>).</summary>
+    private const int GatherBytes = 1024 * 1024;
+
     private readonly IStorage _storage;
     private readonly IStorageFile _log;
     private readonly int _indexIntervalBytes;
@@ -22,6 +26,8 @@ internal sealed class LogSegment
     private Action? _afterLastRelease;
     private SegmentMapping? _mapping;
     private bool _unmappable;
+    private byte[]? _gathered;
+    private int _gatheredLength;
 
     private LogSegment(IStorage storage, string directory, long baseOffset, IStorageFile log, int indexIntervalBytes)
     {
@@ -71,19 +77,40 @@ internal sealed class LogSegment
     public static LogSegment Open(IStorage storage, string directory, long baseOffset, int indexIntervalBytes) =>
         new(storage, directory, baseOffset, storage.Open(SegmentFiles.Log(directory, baseOffset), create: false), indexIntervalBytes);
 
-    /// <summary>Creates the cleaner's output segment as <c>&lt;base&gt;.log.cleaned</c>, emptying a stale one; the swap gives it its final name.</summary>
+    /// <summary>
+    /// Creates the cleaner's output segment as <c>&lt;base&gt;.log.cleaned</c>, emptying a stale one; the swap gives it
+    /// its final name. Its batches are gathered and written a mebibyte at a time until <see cref="Sync"/>: a cleaned
+    /// batch is a few kilobytes, and each small write into a new file costs a system call and makes the file system
+    /// zero the rest of every page it starts (a fifth of a pass's kernel time when written batch by batch). Nothing
+    /// reads the segment before the cleaner syncs it and swaps it in.
+    /// </summary>
     public static LogSegment CreateCleaned(IStorage storage, string directory, long baseOffset, int indexIntervalBytes)
     {
         var file = storage.Open(SegmentFiles.Log(directory, baseOffset) + SegmentFiles.CleanedSuffix, create: true);
         file.SetLength(0);
-        return new(storage, directory, baseOffset, file, indexIntervalBytes);
+        return new(storage, directory, baseOffset, file, indexIntervalBytes) { _gathered = ArrayPool<byte>.Shared.Rent(GatherBytes) };
     }
 
-    /// <summary>Appends one whole batch at the end of the file; the caller serialises appends.</summary>
+    /// <summary>Appends one whole batch at the end of the file (or of what is gathered to go there); the caller serialises appends.</summary>
     public void Append(ReadOnlySpan<byte> batch, long lastOffset, long maxTimestamp)
     {
         var position = Size;
-        _log.Write(position, batch);
+        if (_gathered is { } gathered && batch.Length <= gathered.Length)
+        {
+            if (_gatheredLength + batch.Length > gathered.Length)
+            {
+                WriteGathered();
+            }
+
+            batch.CopyTo(gathered.AsSpan(_gatheredLength));
+            _gatheredLength += batch.Length;
+        }
+        else
+        {
+            WriteGathered();
+            _log.Write(position, batch);
+        }
+
         Track(position, batch.Length, BinaryPrimitives.ReadInt64BigEndian(batch), lastOffset, maxTimestamp);
         Volatile.Write(ref _size, position + batch.Length);
     }
@@ -183,7 +210,13 @@ internal sealed class LogSegment
 
     public IStorageFile File => _log;
 
-    public void Sync() => _log.Sync();
+    /// <summary>Writes what is gathered, then fsyncs; a cleaned segment is whole from then on and gathers no more.</summary>
+    public void Sync()
+    {
+        WriteGathered();
+        ReturnGathered();
+        _log.Sync();
+    }
 
     /// <summary>Cuts the file at <paramref name="position"/> (a batch boundary found by recovery).</summary>
     public void TruncateTo(long position)
@@ -231,6 +264,7 @@ internal sealed class LogSegment
         if (Interlocked.Decrement(ref _references) == 0)
         {
             // No reader holds the segment and none can acquire it any more: nothing reads the map now.
+            ReturnGathered();
             Interlocked.Exchange(ref _mapping, null)?.Dispose();
             _log.Dispose();
             _afterLastRelease?.Invoke();
@@ -271,6 +305,26 @@ internal sealed class LogSegment
             }
 
             return _mapping;
+        }
+    }
+
+    /// <summary>Writes the gathered batches where they belong: they are the last bytes the segment's size counts.</summary>
+    private void WriteGathered()
+    {
+        if (_gatheredLength > 0)
+        {
+            _log.Write(Size - _gatheredLength, _gathered.AsSpan(0, _gatheredLength));
+            _gatheredLength = 0;
+        }
+    }
+
+    private void ReturnGathered()
+    {
+        if (_gathered is { } gathered)
+        {
+            _gathered = null;
+            _gatheredLength = 0;
+            ArrayPool<byte>.Shared.Return(gathered);
         }
     }
 
