@@ -18,9 +18,9 @@ namespace StateLog.Storage;
 /// <summary>
 /// One partition: an ordered list of segments, the last of which (the active segment) takes appends, plus the key
 /// index. Appends are group-committed: callers encode their records straight into the open batch (a
-/// <see cref="PendingBatch"/>) on their own threads, and a writer on the thread pool writes everything staged as few
-/// batches with one write each and (under <see cref="Durability.Fsync"/>) one fsync, then acknowledges each batch at
-/// once. The writer starts when the queue is wanted: someone awaits a queued append (<see cref="RequestWrite"/>), a
+/// <see cref="PendingBatch"/>) on their own threads, and a writer (on the thread pool, or on the thread of a batch
+/// call, flush or close that finds none running) writes everything staged as few batches with one write each and
+/// (under <see cref="Durability.Fsync"/>) one fsync, then acknowledges each batch at once. The writer starts when the queue is wanted: someone awaits a queued append (<see cref="RequestWrite"/>), a
 /// batch is full, a batch call, a flush or a close asks, or the oldest queued record has waited
 /// <see cref="StateLogOptions.AppendLinger"/>. So a caller that issues many appends before awaiting them gets them
 /// written together, not in rounds of whatever a racing writer found so far. Readers never take the write lock;
@@ -210,12 +210,13 @@ internal sealed partial class PartitionLog : IDisposable
     }
 
     /// <summary>
-    /// Makes every record written so far durable, and starts the write of those still queued (it does not wait for
-    /// them: their tasks are not complete, so they are not acknowledged yet). A no-op when nothing is unsynced.
+    /// Makes every record written so far durable, writing first what is queued (on this thread, unless a writer is
+    /// already running: it takes the queue itself, and what it has not written by then is not covered). A no-op when
+    /// nothing is unsynced.
     /// </summary>
     public void Flush()
     {
-        RequestWrite();
+        WriteQueued();
         lock (_flushLock)
         {
             var target = LogEndOffset;
@@ -291,7 +292,6 @@ internal sealed partial class PartitionLog : IDisposable
     /// <summary>Stops taking appends, writes what is queued, seals nothing but writes the active segment's indexes and fsyncs.</summary>
     public void Close()
     {
-        bool lead;
         lock (_queueLock)
         {
             if (_closed)
@@ -300,16 +300,10 @@ internal sealed partial class PartitionLog : IDisposable
             }
 
             _closed = true;
-            lead = WantWriteLocked();
         }
 
-        if (lead)
-        {
-            // On this thread: nothing can be appended any more, so the loop drains the queue and ends, and a close
-            // does not wait for a free thread-pool thread.
-            WriteLoop();
-        }
-
+        // Nothing can be appended any more, so this drains the queue, unless a writer already runs: then wait for it.
+        WriteQueued();
         lock (_queueLock)
         {
             while (_writerActive)
@@ -381,14 +375,11 @@ internal sealed partial class PartitionLog : IDisposable
         ThrowIfFailed();
     }
 
-    /// <summary>
-    /// Starts the writer on what is queued, unless <paramref name="batch"/> (when given: the batch a caller now awaits)
-    /// has been taken by a writer already. <see cref="Flush"/> asks too.
-    /// </summary>
-    public void RequestWrite(PendingBatch? batch = null)
+    /// <summary>Starts the writer on what is queued, unless a writer has taken <paramref name="batch"/> (which a caller now awaits) already.</summary>
+    public void RequestWrite(PendingBatch batch)
     {
         // A hint without the lock: a stale answer only costs taking it.
-        if (batch is { IsTaken: true })
+        if (batch.IsTaken)
         {
             return;
         }
@@ -396,7 +387,7 @@ internal sealed partial class PartitionLog : IDisposable
         bool lead;
         lock (_queueLock)
         {
-            if (_queue.Count == 0 || batch is { IsTaken: true })
+            if (_queue.Count == 0 || batch.IsTaken)
             {
                 return;
             }
@@ -405,6 +396,24 @@ internal sealed partial class PartitionLog : IDisposable
         }
 
         StartWriter(lead);
+    }
+
+    /// <summary>
+    /// Writes what is queued on the caller's thread, when no writer runs: a flush or a close needs it written, not
+    /// started, and must not wait for a free thread-pool thread.
+    /// </summary>
+    private void WriteQueued()
+    {
+        bool lead;
+        lock (_queueLock)
+        {
+            lead = _queue.Count > 0 && WantWriteLocked();
+        }
+
+        if (lead)
+        {
+            WriteLoop();
+        }
     }
 
     /// <summary>Marks what is queued as wanted; returns whether the caller must start the writer (see <see cref="TryBecomeWriterLocked"/>).</summary>

@@ -19,7 +19,7 @@ public interface ICompactedTopic<TKey, T>
     /// <remarks>
     /// The record is encoded before this returns and written once its task is awaited, so puts issued before any is
     /// awaited go out together: one batch, one write and, under <see cref="Durability.Fsync"/>, one fsync. A put
-    /// nobody awaits is written within 5 ms, or when a batch fills, the topic is flushed or the engine closes.
+    /// nobody awaits is written after about 5 ms, or sooner when a batch fills, the topic is flushed or the engine closes.
     /// </remarks>
     ValueTask<RecordPosition> PutAsync(T value, CancellationToken cancellationToken = default);
 

@@ -44,7 +44,7 @@ public sealed class TopicLog
     /// <remarks>
     /// The bytes are copied before this returns; the record is written once its task is awaited, so appends issued
     /// before any is awaited share one batch, one write and (under <see cref="Durability.Fsync"/>) one fsync. An append
-    /// nobody awaits is written within 5 ms, or when a batch fills, the topic is flushed or the engine closes.
+    /// nobody awaits is written after about 5 ms, or sooner when a batch fills, the topic is flushed or the engine closes.
     /// </remarks>
     /// <exception cref="RecordTooLargeException">The record exceeds MaxRecordBytes; nothing was written.</exception>
     /// <exception cref="PartitionFailedException">The partition refuses writes after a storage failure.</exception>

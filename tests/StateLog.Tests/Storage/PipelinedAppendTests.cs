@@ -131,6 +131,37 @@ public sealed class PipelinedAppendTests : IDisposable
     [Theory]
     [InlineData(Durability.Buffered)]
     [InlineData(Durability.Fsync)]
+    public async Task Flush_WritesAndSyncsAppendsNobodyAwaited(Durability durability)
+    {
+        const int count = 300;
+        var options = Options(durability, segmentBytes: 64L * 1024 * 1024);
+        options.AppendLinger = TimeSpan.FromHours(1);
+        options.TimeProvider = new FakeTimeProvider();
+        using var engine = StateLogEngine.Open(options);
+        var topic = engine.GetTopic("flushed", 1);
+        var log = topic.PartitionLogs[0];
+        var pending = new ValueTask<RecordPosition>[count];
+        for (var i = 0; i < count; i++)
+        {
+            pending[i] = topic.PutAsync(Key(i), Value(i));
+        }
+
+        Assert.Equal(0, log.LogEndOffset);
+        var fsyncsBefore = log.FsyncCount;
+        await topic.FlushAsync();
+
+        // Written and fsynced by the flush itself, before any append was awaited.
+        Assert.Equal(count, log.LogEndOffset);
+        Assert.True(log.FsyncCount > fsyncsBefore);
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal(i, (await pending[i]).Offset);
+        }
+    }
+
+    [Theory]
+    [InlineData(Durability.Buffered)]
+    [InlineData(Durability.Fsync)]
     public async Task Close_WritesAppendsNobodyAwaited(Durability durability)
     {
         const int count = 300;
