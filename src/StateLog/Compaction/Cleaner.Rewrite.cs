@@ -62,8 +62,8 @@ internal sealed partial class Cleaner
                 cleaned.Append(_builder.Finish(0, last.LastOffset, last.MaxTimestamp), last.LastOffset, last.MaxTimestamp);
             }
 
-            stats.BytesWritten += cleaned.Size;
             cleaned.Sync();
+            stats.BytesWritten += cleaned.Size;
             SegmentSwap.WriteCleanedIndexes(storage, cleaned);
             log.Options.CrashPoints.Hit("Cleaner.AfterCleanedWritten");
             cancellationToken.ThrowIfCancellationRequested(); // the last moment a pass can stop without a trace

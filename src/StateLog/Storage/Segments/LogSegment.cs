@@ -46,7 +46,7 @@ internal sealed class LogSegment
 
     public string LogPath => _log.Path;
 
-    /// <summary>Bytes of whole batches readers may see.</summary>
+    /// <summary>Bytes of whole batches readers may see (for a cleaned segment before its <see cref="Sync"/>, gathered bytes not yet in the file count too).</summary>
     public long Size => Volatile.Read(ref _size);
 
     /// <summary>One past the last offset of the last batch; the base offset when empty.</summary>
