@@ -459,8 +459,8 @@ internal sealed partial class PartitionLog : IDisposable
     }
 
     /// <summary>
-    /// A real timer whatever the options' <see cref="TimeProvider"/>: the linger bounds how long a record may sit
-    /// unwritten, which must hold under a fake clock too. It must not hold on to the ExecutionContext (AsyncLocals) of
+    /// A real timer whatever the options' <see cref="TimeProvider"/>: the linger is what writes a record nobody awaits,
+    /// and that must happen under a fake clock too. It must not hold on to the ExecutionContext (AsyncLocals) of
     /// whichever caller appended first, and the caller may have suppressed the flow already.
     /// </summary>
     private Timer CreateLingerTimer()
