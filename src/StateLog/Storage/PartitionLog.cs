@@ -387,7 +387,7 @@ internal sealed partial class PartitionLog : IDisposable
         bool lead;
         lock (_queueLock)
         {
-            if (_queue.Count == 0 || batch.IsTaken)
+            if (batch.IsTaken)
             {
                 return;
             }
@@ -407,7 +407,7 @@ internal sealed partial class PartitionLog : IDisposable
         bool lead;
         lock (_queueLock)
         {
-            lead = _queue.Count > 0 && WantWriteLocked();
+            lead = WantWriteLocked();
         }
 
         if (lead)
@@ -416,20 +416,28 @@ internal sealed partial class PartitionLog : IDisposable
         }
     }
 
-    /// <summary>Marks what is queued as wanted; returns whether the caller must start the writer (see <see cref="TryBecomeWriterLocked"/>).</summary>
+    /// <summary>
+    /// Marks what is queued as wanted; returns whether the caller must start the writer (see
+    /// <see cref="TryBecomeWriterLocked"/>). An empty queue stays unwanted, or the next append would be written at once.
+    /// </summary>
     private bool WantWriteLocked()
     {
+        if (_queue.Count == 0)
+        {
+            return false;
+        }
+
         _writeWanted = true;
         return TryBecomeWriterLocked();
     }
 
     /// <summary>
-    /// Whether the caller must start the writer: the queue holds records that are wanted and no writer runs; from now
-    /// on one does. Records nobody wants yet arm the linger timer instead.
+    /// Whether the caller must start the writer: the (non-empty) queue is wanted and no writer runs; from now on one
+    /// does. Records nobody wants yet arm the linger timer instead.
     /// </summary>
     private bool TryBecomeWriterLocked()
     {
-        if (_writerActive || _queue.Count == 0)
+        if (_writerActive)
         {
             return false;
         }

@@ -161,8 +161,7 @@ public sealed class PipelinedAppendTests : IDisposable
     {
         const int count = 300;
         var pending = new ValueTask<RecordPosition>[count];
-        var options = Unprompted(durability);
-        using (var engine = StateLogEngine.Open(options))
+        using (var engine = StateLogEngine.Open(Unprompted(durability)))
         {
             var topic = engine.GetTopic("closing", 1);
             for (var i = 0; i < count; i++)
