@@ -39,6 +39,17 @@ internal sealed class CleanStats
     /// <summary>The pass copied the records the key index lists instead of building an offset map (<see cref="LiveRecords"/>).</summary>
     public bool KeyIndexPass { get; set; }
 
+    /// <summary>Adds what one group's copy counted (<see cref="Cleaner"/> copies groups on several threads, each into stats of its own).</summary>
+    public void AddCopy(CleanStats copy)
+    {
+        RecordsRead += copy.RecordsRead;
+        BytesRead += copy.BytesRead;
+        RecordsWritten += copy.RecordsWritten;
+        BytesWritten += copy.BytesWritten;
+        InvalidRecords += copy.InvalidRecords;
+        TombstonesRemoved += copy.TombstonesRemoved;
+    }
+
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
         $"cleaned up to offset {EndOffset}: {RecordsRead} -> {RecordsWritten} records, {BytesRead} -> {BytesWritten} bytes, {TombstonesRemoved} tombstones removed, {SegmentsRewritten} segments rewritten, {SegmentsSkipped} clean segments untouched, {MapSize} keys indexed{(MapFull ? " (offset map full: partial pass)" : "")}{(KeyIndexPass ? " (from the key index)" : "")}");

@@ -19,7 +19,21 @@ internal sealed partial class Cleaner
     private readonly List<int> _writtenPositions = new();
 
     /// <summary>Rewrites <paramref name="group"/> keeping what <paramref name="map"/> (Kafka's pass) or <paramref name="live"/> (the key-index pass) retains, and swaps it in.</summary>
-    private void CleanGroup(PartitionLog log, LogSegment[] group, OffsetMap? map, LiveRecords? live, long nowMs, long upperBound, CleanStats stats, CancellationToken cancellationToken)
+    private void CleanGroup(PartitionLog log, LogSegment[] group, OffsetMap? map, LiveRecords? live, long nowMs, long upperBound, CleanStats stats, CancellationToken cancellationToken) =>
+        SwapGroup(log, group, CopyGroup(log, group, map, live, nowMs, upperBound, stats, cancellationToken), stats);
+
+    /// <summary>Swaps in the copy of <paramref name="group"/> that <see cref="CopyGroup"/> wrote.</summary>
+    private void SwapGroup(PartitionLog log, LogSegment[] group, GroupOutput output, CleanStats stats)
+    {
+        stats.SegmentsRewritten += group.Length;
+        SegmentSwap.Swap(log, group, output.Segment, output.Summary.Build(), output.KeyMoves, _deleter);
+    }
+
+    /// <summary>
+    /// Writes and syncs the <c>.cleaned</c> segment of <paramref name="group"/> with its indexes, ready to swap in; on
+    /// any failure its files are gone before this throws.
+    /// </summary>
+    private GroupOutput CopyGroup(PartitionLog log, LogSegment[] group, OffsetMap? map, LiveRecords? live, long nowMs, long upperBound, CleanStats stats, CancellationToken cancellationToken)
     {
         var storage = log.Options.Storage;
         var baseOffset = group[0].BaseOffset;
@@ -70,13 +84,16 @@ internal sealed partial class Cleaner
         }
         catch
         {
-            cleaned.Retire(() => SegmentSwap.DeleteCleanedFiles(storage, log.Directory, baseOffset));
+            Discard(log, cleaned);
             throw;
         }
 
-        stats.SegmentsRewritten += group.Length;
-        SegmentSwap.Swap(log, group, cleaned, output.Summary.Build(), output.KeyMoves, _deleter);
+        return output;
     }
+
+    /// <summary>Deletes a <c>.cleaned</c> segment that will not be swapped in, once no one reads it.</summary>
+    private static void Discard(PartitionLog log, LogSegment cleaned) =>
+        cleaned.Retire(() => SegmentSwap.DeleteCleanedFiles(log.Options.Storage, log.Directory, cleaned.BaseOffset));
 
     /// <summary>Kafka's pass over one batch: every record's key looked up in the offset map, then the batch rules applied.</summary>
     private void CleanBatch(PartitionLog log, RecordBatch batch, OffsetMap map, long nowMs, long upperBound, GroupOutput output, CleanStats stats)

@@ -24,17 +24,23 @@ internal sealed partial class Cleaner : IDisposable
     private readonly int _maxMapEntries;
     private readonly bool _keyIndexPasses;
     private readonly SegmentDeleter? _deleter;
+    private readonly int _copyThreads;
+    private readonly long _concurrentCopyMinBytes;
 
     /// <param name="throttler">The I/O throttle.</param>
     /// <param name="maxMapEntries">The offset map's capacity.</param>
     /// <param name="keyIndexPasses">Use the key-index pass where it equals Kafka's (tests turn it off to compare).</param>
     /// <param name="deleter">Deletes replaced segments after the topic's <c>FileDeleteDelay</c>; without one, when the last reader lets go.</param>
-    public Cleaner(Throttler throttler, int maxMapEntries = OffsetMap.DefaultMaxEntries, bool keyIndexPasses = true, SegmentDeleter? deleter = null)
+    /// <param name="copyThreads">Threads that may copy a key-index pass's groups at once (<c>Cleaner.ConcurrentCopies.cs</c>); 1 copies them in turn.</param>
+    /// <param name="concurrentCopyMinBytes">The source bytes below which a pass copies its groups in turn whatever <paramref name="copyThreads"/> allows.</param>
+    public Cleaner(Throttler throttler, int maxMapEntries = OffsetMap.DefaultMaxEntries, bool keyIndexPasses = true, SegmentDeleter? deleter = null, int copyThreads = 1, long concurrentCopyMinBytes = 0)
     {
         _throttler = throttler;
         _maxMapEntries = maxMapEntries;
         _keyIndexPasses = keyIndexPasses;
         _deleter = deleter;
+        _copyThreads = copyThreads;
+        _concurrentCopyMinBytes = concurrentCopyMinBytes;
     }
 
     public void Dispose() => _builder.Dispose();
@@ -93,14 +99,22 @@ internal sealed partial class Cleaner : IDisposable
             }
         }
 
+        var groups = new List<LogSegment[]>();
         foreach (var run in Runs(segments, rewrite))
         {
-            var afterRun = segments[run.End].BaseOffset;
-            foreach (var group in GroupSegments(segments[run.Start..run.End], log.Config.SegmentBytes, afterRun))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                CleanGroup(log, group, map, live, nowMs, firstUncleanable, stats, cancellationToken);
-            }
+            groups.AddRange(GroupSegments(segments[run.Start..run.End], log.Config.SegmentBytes, segments[run.End].BaseOffset));
+        }
+
+        if (live is not null && _copyThreads > 1 && groups.Count > 1 && groups.Sum(g => g.Sum(s => s.Size)) >= _concurrentCopyMinBytes)
+        {
+            CleanGroupsConcurrently(log, groups, live, nowMs, firstUncleanable, stats, cancellationToken);
+            return stats;
+        }
+
+        foreach (var group in groups)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            CleanGroup(log, group, map, live, nowMs, firstUncleanable, stats, cancellationToken);
         }
 
         return stats;

@@ -52,6 +52,16 @@ internal sealed class LogCleaner : IDisposable
     /// <summary>Whether passes may run from the key index where that equals Kafka's pass (tests turn it off to compare the two).</summary>
     public bool KeyIndexPasses { get; set; } = true;
 
+    /// <summary>
+    /// Threads that may copy the groups of a <c>CompactAsync</c> pass at once: one per core. The background cleaner
+    /// copies on its own thread alone, as Kafka's cleaner thread does, so it never takes more than a core from the
+    /// application; a caller of <c>CompactAsync</c> is waiting for the pass.
+    /// </summary>
+    public int CopyThreads { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>The bytes a pass must rewrite before it copies its groups on several threads (tests lower it to reach that path with small logs).</summary>
+    public long ConcurrentCopyMinBytes { get; set; } = 32L * 1024 * 1024;
+
     /// <summary>Sets a newly opened partition's cleaner point from the checkpoint file.</summary>
     public void Attach(PartitionLog log) => log.FirstDirtyOffset = _checkpoint.Get(log.Topic, log.Partition);
 
@@ -110,7 +120,7 @@ internal sealed class LogCleaner : IDisposable
 
             try
             {
-                Pass(choice.Log, state, roll: false, cancellationToken);
+                Pass(choice.Log, state, roll: false, copyThreads: 1, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -150,7 +160,7 @@ internal sealed class LogCleaner : IDisposable
                 await state.Gate.WaitAsync(stop.Token).ConfigureAwait(false);
                 try
                 {
-                    var stats = await Task.Run(() => Pass(log, state, roll: true, stop.Token), stop.Token).ConfigureAwait(false);
+                    var stats = await Task.Run(() => Pass(log, state, roll: true, CopyThreads, stop.Token), stop.Token).ConfigureAwait(false);
                     result = result.Add(new CompactionResult(stats.RecordsRead, stats.RecordsWritten, stats.BytesRead, stats.BytesWritten, stats.TombstonesRemoved, stats.SegmentsRewritten > 0 ? 1 : 0, TimeSpan.Zero));
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -225,13 +235,13 @@ internal sealed class LogCleaner : IDisposable
     }
 
     /// <summary>
-    /// One pass over <paramref name="log"/> (after rolling its active segment, with <paramref name="roll"/>); the
-    /// caller holds its gate. Failures are marked, then rethrown. The roll, the range and the key-index snapshot are
+    /// One pass over <paramref name="log"/> (after rolling its active segment, with <paramref name="roll"/>), copying
+    /// its groups on up to <paramref name="copyThreads"/> threads; the caller holds its gate. Failures are marked, then rethrown. The roll, the range and the key-index snapshot are
     /// taken under the partition's write lock together, so no append slips in between: after a roll every key's
     /// latest record is then below the first uncleanable offset (unless MinCompactionLag holds some segments back)
     /// and the pass can run from the key index.
     /// </summary>
-    private CleanStats Pass(PartitionLog log, PartitionState state, bool roll, CancellationToken cancellationToken)
+    private CleanStats Pass(PartitionLog log, PartitionState state, bool roll, int copyThreads, CancellationToken cancellationToken)
     {
         var now = NowMs;
         if (state.Disabled is { } disabled)
@@ -242,7 +252,7 @@ internal sealed class LogCleaner : IDisposable
         var started = _time.GetTimestamp();
         try
         {
-            using var cleaner = new Cleaner(_throttler, keyIndexPasses: KeyIndexPasses, deleter: _deleter);
+            using var cleaner = new Cleaner(_throttler, keyIndexPasses: KeyIndexPasses, deleter: _deleter, copyThreads: copyThreads, concurrentCopyMinBytes: ConcurrentCopyMinBytes);
             var (range, steady, taken) = log.UnderWriteLock(() =>
             {
                 if (roll)

@@ -20,6 +20,7 @@ internal sealed class FaultStorage(IStorage inner) : IStorage
     private long _failAt = long.MaxValue;
     private bool _persistent;
     private Func<StorageOp, bool> _kinds = _ => true;
+    private Func<string, bool> _paths = _ => true;
     private long _freezeAt = long.MaxValue;
 
     /// <summary>Operations counted so far (the next one gets this number).</summary>
@@ -44,14 +45,15 @@ internal sealed class FaultStorage(IStorage inner) : IStorage
         }
     }
 
-    /// <summary>Fails the first operation numbered <paramref name="n"/> or later whose kind matches, once or (<paramref name="persistent"/>) with every later matching one.</summary>
-    public void FailAt(long n, bool persistent, Func<StorageOp, bool>? kinds = null)
+    /// <summary>Fails the first operation numbered <paramref name="n"/> or later whose kind and path match, once or (<paramref name="persistent"/>) with every later matching one.</summary>
+    public void FailAt(long n, bool persistent, Func<StorageOp, bool>? kinds = null, Func<string, bool>? paths = null)
     {
         lock (_gate)
         {
             _failAt = n;
             _persistent = persistent;
             _kinds = kinds ?? (_ => true);
+            _paths = paths ?? (_ => true);
         }
     }
 
@@ -129,7 +131,7 @@ internal sealed class FaultStorage(IStorage inner) : IStorage
                 throw new IOException($"storage frozen at operation #{n} ({op} {path})", Eio);
             }
 
-            if (n >= _failAt && _kinds(op))
+            if (n >= _failAt && _kinds(op) && _paths(path))
             {
                 if (!_persistent)
                 {
