@@ -39,6 +39,9 @@ internal sealed class CleanStats
     /// <summary>The pass copied the records the key index lists instead of building an offset map (<see cref="LiveRecords"/>).</summary>
     public bool KeyIndexPass { get; set; }
 
+    /// <summary>Threads that copied the pass's groups at once (<c>Cleaner.ConcurrentCopies.cs</c>); 0 when it copied them in turn.</summary>
+    public int CopyThreads { get; set; }
+
     /// <summary>Adds what one group's copy counted (<see cref="Cleaner"/> copies groups on several threads, each into stats of its own).</summary>
     public void AddCopy(CleanStats copy)
     {
@@ -52,5 +55,5 @@ internal sealed class CleanStats
 
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"cleaned up to offset {EndOffset}: {RecordsRead} -> {RecordsWritten} records, {BytesRead} -> {BytesWritten} bytes, {TombstonesRemoved} tombstones removed, {SegmentsRewritten} segments rewritten, {SegmentsSkipped} clean segments untouched, {MapSize} keys indexed{(MapFull ? " (offset map full: partial pass)" : "")}{(KeyIndexPass ? " (from the key index)" : "")}");
+        $"cleaned up to offset {EndOffset}: {RecordsRead} -> {RecordsWritten} records, {BytesRead} -> {BytesWritten} bytes, {TombstonesRemoved} tombstones removed, {SegmentsRewritten} segments rewritten, {SegmentsSkipped} clean segments untouched, {MapSize} keys indexed{(MapFull ? " (offset map full: partial pass)" : "")}{(KeyIndexPass ? " (from the key index)" : "")}{(CopyThreads > 1 ? $" (groups copied on {CopyThreads} threads)" : "")}");
 }

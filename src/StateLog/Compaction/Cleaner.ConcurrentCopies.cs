@@ -12,59 +12,57 @@ namespace StateLog.Compaction;
 /// A key-index pass that rewrites several groups copies them on several threads at once, as RocksDB splits a large
 /// compaction into subcompactions. The copies are independent: each group becomes its own <c>.cleaned</c> segment,
 /// and the pass reads only the records the key index lists, each of which lies in exactly one group. The swaps are
-/// not: they stay on the pass's thread, one group at a time in offset order, each as soon as its copy is done. So the
-/// log goes through the same states as under a pass that copies its groups in turn, and a failure ends the pass where
-/// that one would end: the groups before the failed one are swapped, the copies after it are discarded, and the failure
-/// is the one thrown.
+/// not: the pass's thread makes them, one group at a time in offset order, each as soon as its copy is done. So the
+/// segment list goes through the same states as under a pass that copies its groups in turn, and a failure ends the
+/// pass where that one would end: the groups before the failed one are swapped, the copies after it are cancelled and
+/// discarded, and the failure is the one thrown. Meanwhile the folder may hold several <c>.cleaned</c> files, which
+/// recovery deletes like one.
 /// </summary>
 internal sealed partial class Cleaner
 {
     private void CleanGroupsConcurrently(PartitionLog log, List<LogSegment[]> groups, LiveRecords live, long nowMs, long upperBound, CleanStats stats, CancellationToken cancellationToken)
     {
-        var copies = new GroupCopies(groups.Count);
-        var helpers = new Task[Math.Min(_copyThreads, groups.Count) - 1];
-        for (var i = 0; i < helpers.Length; i++)
-        {
-            // Threads of their own: the pass's thread-pool thread waits on them, which must not wait for the pool to grow.
-            helpers[i] = Task.Factory.StartNew(
-                () =>
-                {
-                    using var helper = new Cleaner(_throttler, _maxMapEntries, _keyIndexPasses, _deleter);
-                    for (var g = copies.TakeNext(); g >= 0; g = copies.TakeNext())
-                    {
-                        helper.CopyInto(copies, g, log, groups[g], live, nowMs, upperBound, cancellationToken);
-                    }
-                },
-                CancellationToken.None,
-                TaskCreationOptions.LongRunning,
-                TaskScheduler.Default);
-        }
-
+        var threads = Math.Min(_copyThreads, groups.Count);
+        var copies = new GroupCopies(groups.Count, maxAhead: 2 * threads);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var helpers = new List<Cleaner>(threads);
+        var copying = new List<Task>(threads);
         try
         {
-            var swapped = 0;
-            while (swapped < groups.Count)
+            for (var i = 0; i < threads; i++)
             {
-                var g = copies.TakeNext();
-                if (g >= 0)
-                {
-                    CopyInto(copies, g, log, groups[g], live, nowMs, upperBound, cancellationToken);
-                }
+                var helper = new Cleaner(_throttler, _maxMapEntries, _keyIndexPasses, _deleter);
+                helpers.Add(helper);
 
-                // Swap what is copied, in order; wait for a copy only when none is left to take.
-                while (swapped < groups.Count && (g < 0 || copies.IsDone(swapped)))
-                {
-                    var (output, copyStats) = copies.Take(swapped);
-                    stats.AddCopy(copyStats);
-                    SwapGroup(log, groups[swapped], output, stats);
-                    swapped++;
-                }
+                // Threads of their own: the pass's thread-pool thread waits on them, which must not wait for the pool to grow.
+                copying.Add(Task.Factory.StartNew(
+                    () => helper.CopyGroups(copies, log, groups, live, nowMs, upperBound, stop.Token),
+                    CancellationToken.None,
+                    TaskCreationOptions.LongRunning,
+                    TaskScheduler.Default));
             }
+
+            for (var g = 0; g < groups.Count; g++)
+            {
+                var (output, copyStats) = copies.Take(g);
+                stats.AddCopy(copyStats);
+                SwapGroup(log, groups[g], output, stats);
+                copies.Swapped(g);
+            }
+
+            stats.CopyThreads = threads;
         }
         finally
         {
+            // On a failure every group before the failed one is swapped: what is still copying is discarded anyway.
             copies.Stop();
-            Task.WaitAll(helpers); // they never throw: a copy's failure is its outcome
+            stop.Cancel();
+            Task.WaitAll(copying); // a copy's failure is its outcome: these never throw
+            foreach (var helper in helpers)
+            {
+                helper.Dispose();
+            }
+
             foreach (var output in copies.Untaken())
             {
                 Discard(log, output.Segment);
@@ -72,58 +70,53 @@ internal sealed partial class Cleaner
         }
     }
 
-    /// <summary>Copies group <paramref name="g"/> with this cleaner and hands <paramref name="copies"/> the outcome, success or failure.</summary>
-    private void CopyInto(GroupCopies copies, int g, PartitionLog log, LogSegment[] group, LiveRecords live, long nowMs, long upperBound, CancellationToken cancellationToken)
+    /// <summary>Copies the groups <paramref name="copies"/> hands out, handing back each outcome, success or failure.</summary>
+    private void CopyGroups(GroupCopies copies, PartitionLog log, List<LogSegment[]> groups, LiveRecords live, long nowMs, long upperBound, CancellationToken cancellationToken)
     {
-        try
+        for (var g = copies.TakeNext(); g >= 0; g = copies.TakeNext())
         {
-            var stats = new CleanStats();
-            copies.Complete(g, CopyGroup(log, group, null, live, nowMs, upperBound, stats, cancellationToken), stats);
-        }
-        catch (Exception e)
-        {
-            copies.Fail(g, e);
+            try
+            {
+                var stats = new CleanStats();
+                copies.Complete(g, CopyGroup(log, groups[g], null, live, nowMs, upperBound, stats, cancellationToken), stats);
+            }
+            catch (Exception e)
+            {
+                copies.Fail(g, e);
+            }
         }
     }
 
     /// <summary>
-    /// A pass's groups handed out to the threads that copy them, in offset order, and the outcomes of their copies for
+    /// A pass's groups handed out to the threads that copy them, in offset order and at most <c>maxAhead</c> beyond the
+    /// last one swapped (each copy holds its segment and key moves until its swap), and the outcomes of their copies for
     /// the pass's thread to take in that order. Once a copy fails no more groups are handed out; the groups before it
     /// were all handed out earlier, so every group the pass's thread waits for has a copy under way.
     /// </summary>
-    private sealed class GroupCopies(int count)
+    private sealed class GroupCopies(int count, int maxAhead)
     {
         private readonly Outcome?[] _outcomes = new Outcome?[count];
-        private int _next = -1;
-        private volatile bool _stopped;
+        private int _next;
+        private int _swapped;
+        private bool _stopped;
 
-        /// <summary>The next group to copy, or -1 when every group is taken or the pass is stopping.</summary>
+        /// <summary>The next group to copy, once it is no more than <c>maxAhead</c> beyond the swaps; -1 when none is left or the pass is stopping.</summary>
         public int TakeNext()
-        {
-            if (_stopped)
-            {
-                return -1;
-            }
-
-            var g = Interlocked.Increment(ref _next);
-            return g < _outcomes.Length ? g : -1;
-        }
-
-        public void Complete(int g, GroupOutput output, CleanStats stats) => Set(g, new Outcome(output, stats, null));
-
-        public void Fail(int g, Exception failure)
-        {
-            _stopped = true;
-            Set(g, new Outcome(null, null, ExceptionDispatchInfo.Capture(failure)));
-        }
-
-        public bool IsDone(int g)
         {
             lock (_outcomes)
             {
-                return _outcomes[g] is not null;
+                while (!_stopped && _next < _outcomes.Length && _next >= _swapped + maxAhead)
+                {
+                    Monitor.Wait(_outcomes);
+                }
+
+                return _stopped || _next >= _outcomes.Length ? -1 : _next++;
             }
         }
+
+        public void Complete(int g, GroupOutput output, CleanStats stats) => Set(g, new Outcome(output, stats, null), stop: false);
+
+        public void Fail(int g, Exception failure) => Set(g, new Outcome(null, null, ExceptionDispatchInfo.Capture(failure)), stop: true);
 
         /// <summary>Waits for group <paramref name="g"/>'s copy and hands it over to swap; rethrows its failure.</summary>
         public (GroupOutput Output, CleanStats Stats) Take(int g)
@@ -144,8 +137,25 @@ internal sealed partial class Cleaner
             return (outcome.Output!, outcome.Stats!);
         }
 
+        /// <summary>Group <paramref name="g"/> is swapped in: the copies may run one group further.</summary>
+        public void Swapped(int g)
+        {
+            lock (_outcomes)
+            {
+                _swapped = g + 1;
+                Monitor.PulseAll(_outcomes);
+            }
+        }
+
         /// <summary>Hands out no more groups.</summary>
-        public void Stop() => _stopped = true;
+        public void Stop()
+        {
+            lock (_outcomes)
+            {
+                _stopped = true;
+                Monitor.PulseAll(_outcomes);
+            }
+        }
 
         /// <summary>The copies made but never taken (a taken one leaves <see cref="Outcome.Taken"/>, which holds none), once every copying thread has finished.</summary>
         public IEnumerable<GroupOutput> Untaken()
@@ -159,11 +169,12 @@ internal sealed partial class Cleaner
             }
         }
 
-        private void Set(int g, Outcome outcome)
+        private void Set(int g, Outcome outcome, bool stop)
         {
             lock (_outcomes)
             {
                 _outcomes[g] = outcome;
+                _stopped |= stop;
                 Monitor.PulseAll(_outcomes);
             }
         }

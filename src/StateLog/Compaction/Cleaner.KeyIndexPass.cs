@@ -66,7 +66,7 @@ internal sealed partial class Cleaner
                 }
 
                 var whole = tombstones || end - first == header.RecordsCount || liveBytes * 2 >= size;
-                var read = CleanBatch(log, source, view, position, size, whole, entries, first, end - first, nowMs, upperBound, output, stats);
+                var read = CleanBatch(log, source, view, position, size, whole, entries, first, end - first, nowMs, upperBound, output, stats, cancellationToken);
                 Cursor = end;
                 _throttler.MaybeThrottle(read, cancellationToken);
                 var batch = new RecordBatch(_scratch.AsSpan(0, BatchLayout.HeaderSize));
@@ -94,7 +94,7 @@ internal sealed partial class Cleaner
     /// applies Kafka's record and batch rules, and notes each kept record's new place. Returns the bytes read.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int CleanBatch(PartitionLog log, LogSegment source, SegmentView view, long position, int size, bool whole, ChunkedArray<LiveRecords.Entry> entries, int first, int count, long nowMs, long upperBound, GroupOutput output, CleanStats stats)
+    private int CleanBatch(PartitionLog log, LogSegment source, SegmentView view, long position, int size, bool whole, ChunkedArray<LiveRecords.Entry> entries, int first, int count, long nowMs, long upperBound, GroupOutput output, CleanStats stats, CancellationToken cancellationToken)
     {
         var length = BatchLayout.HeaderSize;
         if (whole)
@@ -175,7 +175,7 @@ internal sealed partial class Cleaner
         }
 
         var kept = _keptEntries.Count;
-        var written = Write(log, new RecordBatch(_scratch.AsSpan(0, length)), kept, keptTombstone, firstKeptTimestamp, nowMs, upperBound, output, stats, out var writtenAt);
+        var written = Write(log, new RecordBatch(_scratch.AsSpan(0, length)), kept, keptTombstone, firstKeptTimestamp, nowMs, upperBound, output, stats, cancellationToken, out var writtenAt);
         if (!written.IsEmpty)
         {
             var horizonWritten = new RecordBatch(written).DeleteHorizon;

@@ -63,7 +63,7 @@ internal sealed partial class Cleaner
                 ForEachBatch(source, source.BaseOffset, log.MaxBatchBytes, cancellationToken, batch =>
                 {
                     last = new LastBatch(batch.BaseOffset, batch.LastOffset, batch.MaxTimestamp, true);
-                    CleanBatch(log, batch, map!, nowMs, upperBound, output, stats);
+                    CleanBatch(log, batch, map!, nowMs, upperBound, output, stats, cancellationToken);
                     return true;
                 });
             }
@@ -96,7 +96,7 @@ internal sealed partial class Cleaner
         cleaned.Retire(() => SegmentSwap.DeleteCleanedFiles(log.Options.Storage, log.Directory, cleaned.BaseOffset));
 
     /// <summary>Kafka's pass over one batch: every record's key looked up in the offset map, then the batch rules applied.</summary>
-    private void CleanBatch(PartitionLog log, RecordBatch batch, OffsetMap map, long nowMs, long upperBound, GroupOutput output, CleanStats stats)
+    private void CleanBatch(PartitionLog log, RecordBatch batch, OffsetMap map, long nowMs, long upperBound, GroupOutput output, CleanStats stats, CancellationToken cancellationToken)
     {
         stats.RecordsRead += batch.RecordsCount;
         var horizonPassed = batch.DeleteHorizon is { } horizon && nowMs >= horizon;
@@ -143,7 +143,7 @@ internal sealed partial class Cleaner
         }
 
         NoteRemovals(log, batch, expiredTombstone, output);
-        var written = Write(log, batch, kept, keptTombstone, firstKeptTimestamp, nowMs, upperBound, output, stats, out var position);
+        var written = Write(log, batch, kept, keptTombstone, firstKeptTimestamp, nowMs, upperBound, output, stats, cancellationToken, out var position);
         if (!written.IsEmpty)
         {
             RecordOutput(log, new RecordBatch(written), position, output);
@@ -157,7 +157,7 @@ internal sealed partial class Cleaner
     /// dropped) and where; <see cref="_writtenPositions"/> then holds where each kept record starts in them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per batch of a pass that runs once per process: no time to tier up
-    private ReadOnlySpan<byte> Write(PartitionLog log, RecordBatch batch, int kept, bool keptTombstone, long? firstKeptTimestamp, long nowMs, long upperBound, GroupOutput output, CleanStats stats, out long position)
+    private ReadOnlySpan<byte> Write(PartitionLog log, RecordBatch batch, int kept, bool keptTombstone, long? firstKeptTimestamp, long nowMs, long upperBound, GroupOutput output, CleanStats stats, CancellationToken cancellationToken, out long position)
     {
         _writtenPositions.Clear();
         var needsHorizon = keptTombstone && !batch.HasDeleteHorizon;
@@ -192,7 +192,7 @@ internal sealed partial class Cleaner
         position = output.Segment.Size;
         output.Segment.Append(written, batch.LastOffset, new RecordBatch(written).MaxTimestamp);
         stats.RecordsWritten += kept;
-        _throttler.MaybeThrottle(written.Length, CancellationToken.None);
+        _throttler.MaybeThrottle(written.Length, cancellationToken);
         return written;
     }
 

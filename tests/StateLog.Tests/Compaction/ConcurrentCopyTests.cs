@@ -30,6 +30,8 @@ public sealed class ConcurrentCopyTests
             var result = await concurrent.Topic.CompactAsync();
 
             Assert.Equal(expected with { Duration = TimeSpan.Zero }, result with { Duration = TimeSpan.Zero });
+            Assert.EndsWith("(from the key index) (groups copied on 4 threads)", concurrent.Log.LastCleaningOutcome, StringComparison.Ordinal);
+            Assert.EndsWith("(from the key index)", inTurn.Log.LastCleaningOutcome, StringComparison.Ordinal);
             Assert.Equal(Files(inTurn), Files(concurrent));
             Assert.Equal(inTurn.Read(), concurrent.Read());
 
@@ -54,10 +56,11 @@ public sealed class ConcurrentCopyTests
     [InlineData(0)]
     [InlineData(7)]
     [InlineData(-1)]
-    public async Task AFailedCopy_EndsThePassWhereCopiesInTurnWould(int failingGroup)
+    [InlineData(3, 9)]
+    public async Task AFailedCopy_EndsThePassWhereCopiesInTurnWould(params int[] failingGroups)
     {
-        var expected = await FailOneCopy(copyThreads: 1, failingGroup);
-        var outcome = await FailOneCopy(copyThreads: 4, failingGroup);
+        var expected = await FailCopies(copyThreads: 1, failingGroups);
+        var outcome = await FailCopies(copyThreads: 4, failingGroups);
 
         Assert.Equal(expected.Failure, outcome.Failure);
         Assert.Equal(expected.FilesAfterFailure, outcome.FilesAfterFailure);
@@ -82,21 +85,21 @@ public sealed class ConcurrentCopyTests
     }
 
     /// <summary>
-    /// A pass whose copy of one group meets a full disk, then a pass after the disk heals: the files and records after
-    /// each, and what the failure said.
+    /// A pass whose copies of some groups meet a full disk, then a pass after the disk heals: the files and records after
+    /// each, and what the failure said (the first failing group's, whichever copy failed first).
     /// </summary>
-    private static async Task<(string Failure, List<string> FilesAfterFailure, List<CompactionHarness.Rec> RecordsAfterFailure, List<string> FilesAfterHealing, List<CompactionHarness.Rec> RecordsAfterHealing)> FailOneCopy(int copyThreads, int failingGroup)
+    private static async Task<(string Failure, List<string> FilesAfterFailure, List<CompactionHarness.Rec> RecordsAfterFailure, List<string> FilesAfterHealing, List<CompactionHarness.Rec> RecordsAfterHealing)> FailCopies(int copyThreads, int[] failingGroups)
     {
         var storage = new FaultStorage(OsStorage.Instance);
         using var h = await Scenario(copyThreads, storage);
         var before = h.Read();
         var closed = h.Log.Segments[..^1];
-        var failing = $"{closed[failingGroup < 0 ? closed.Length + failingGroup : failingGroup].BaseOffset:D20}.log.cleaned";
+        var failing = failingGroups.Select(g => $"{closed[g < 0 ? closed.Length + g : g].BaseOffset:D20}.log.cleaned").ToArray();
 
-        storage.FailAt(storage.Operations, persistent: true, op => op == StorageOp.Write, path => path.EndsWith(failing, StringComparison.Ordinal));
+        storage.FailAt(storage.Operations, persistent: true, op => op == StorageOp.Write, path => failing.Any(f => path.EndsWith(f, StringComparison.Ordinal)));
         var failed = await Assert.ThrowsAsync<CompactionFailedException>(async () => await h.Topic.CompactAsync());
 
-        Assert.Contains(failing, failed.Failures[0].Message, StringComparison.Ordinal);
+        Assert.Contains(failing[0], failed.Failures[0].Message, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFiles(h.PartitionDirectory(), "*.cleaned"));
         var afterFailure = h.Read();
         Assert.Equal(before.GroupBy(r => r.Key).Select(g => g.Last()).OrderBy(r => r.Offset), afterFailure.GroupBy(r => r.Key).Select(g => g.Last()).OrderBy(r => r.Offset));

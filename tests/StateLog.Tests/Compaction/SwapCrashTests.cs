@@ -4,6 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
+using StateLog.Storage.IO;
+using StateLog.Tests.Reliability.Infrastructure;
 
 namespace StateLog.Tests.Compaction;
 
@@ -64,16 +66,51 @@ public sealed class SwapCrashTests
 
         using var recovered = new CompactionHarness(Configure, directory: image);
         Assert.Equal(expectNew ? after : before, recovered.Read());
-        Assert.DoesNotContain(Directory.EnumerateFiles(recovered.PartitionDirectory()), f => f.EndsWith(".cleaned", StringComparison.Ordinal) || f.EndsWith(".swap", StringComparison.Ordinal) || f.EndsWith(".deleted", StringComparison.Ordinal));
-        foreach (var (key, value) in model)
+        await AssertRecoveredAndCleansOn(recovered, model, after);
+    }
+
+    /// <summary>
+    /// A crash at a step of a swap during a pass that copies its groups on several threads (the harness's 1 KiB
+    /// segments: a group each), while later groups' copies are being written: recovery leaves no suffixed file, every
+    /// key reads its latest value, and the log cleans on to the state of an uninterrupted pass. The crash freezes the
+    /// storage before the image is taken, so the copying threads change nothing after it, as in a killed process.
+    /// </summary>
+    [Theory]
+    [InlineData("Cleaner.AfterSwapRename")]
+    [InlineData("Cleaner.AfterOldDeleted")]
+    [InlineData("Cleaner.AfterFinalRename")]
+    public async Task ConcurrentCopies_CrashAtAStep_RecoversAndCleansOn(string point)
+    {
+        using var source = new CompactionHarness();
+        var model = await Workload(source);
+        source.Engine.Dispose();
+
+        List<CompactionHarness.Rec> after;
+        using (var reference = new CompactionHarness(directory: CopyOf(source.Dir)))
         {
-            var actual = await recovered.Topic.GetAsync(CompactionHarness.B(key));
-            Assert.Equal(value, actual is null ? null : Encoding.UTF8.GetString(actual));
+            await reference.Topic.CompactAsync();
+            after = reference.Read();
         }
 
-        // The recovered log cleans on to the same state as an uninterrupted pass.
-        await recovered.Topic.CompactAsync();
-        Assert.Equal(after.Select(r => (r.Offset, r.Key, r.Value)), recovered.Read().Select(r => (r.Offset, r.Key, r.Value)));
+        var image = new TempDirectory();
+        var storage = new FaultStorage(OsStorage.Instance);
+        using (var crashing = new CompactionHarness(o => o.Storage = storage, open: false, directory: CopyOf(source.Dir)))
+        {
+            crashing.Open(new CrashPoints(point, p =>
+            {
+                storage.FreezeAt(storage.Operations);
+                Copy(crashing.Dir.Path, image.Path);
+                throw new SimulatedCrashException(p);
+            }));
+            crashing.Engine.Cleaner.CopyThreads = 4;
+            crashing.Engine.Cleaner.ConcurrentCopyMinBytes = 0;
+            Assert.True(crashing.Log.Segments.Length > 8);
+            var e = await Assert.ThrowsAsync<CompactionFailedException>(async () => await crashing.Topic.CompactAsync());
+            Assert.True(e.Failures[0] is SimulatedCrashException || e.Failures[0].InnerException is SimulatedCrashException, e.Failures[0].ToString());
+        }
+
+        using var recovered = new CompactionHarness(directory: image);
+        await AssertRecoveredAndCleansOn(recovered, model, after);
     }
 
     [Fact]
@@ -142,6 +179,23 @@ public sealed class SwapCrashTests
         var files = Directory.EnumerateFiles(dir).Select(Path.GetFileName).ToList();
         Assert.DoesNotContain(files, f => f!.EndsWith(".deleted", StringComparison.Ordinal) || f.EndsWith(".cleaned", StringComparison.Ordinal));
         Assert.DoesNotContain("00000000000000099999.index", files);
+    }
+
+    /// <summary>
+    /// No suffixed file is left, every key of <paramref name="model"/> reads its latest value, and the log cleans on to
+    /// <paramref name="after"/>, the state of an uninterrupted pass.
+    /// </summary>
+    private static async Task AssertRecoveredAndCleansOn(CompactionHarness recovered, Dictionary<string, string?> model, List<CompactionHarness.Rec> after)
+    {
+        Assert.DoesNotContain(Directory.EnumerateFiles(recovered.PartitionDirectory()), f => f.EndsWith(".cleaned", StringComparison.Ordinal) || f.EndsWith(".swap", StringComparison.Ordinal) || f.EndsWith(".deleted", StringComparison.Ordinal));
+        foreach (var (key, value) in model)
+        {
+            var actual = await recovered.Topic.GetAsync(CompactionHarness.B(key));
+            Assert.Equal(value, actual is null ? null : Encoding.UTF8.GetString(actual));
+        }
+
+        await recovered.Topic.CompactAsync();
+        Assert.Equal(after.Select(r => (r.Offset, r.Key, r.Value)), recovered.Read().Select(r => (r.Offset, r.Key, r.Value)));
     }
 
     /// <summary>Updates and deletes over 30 keys, a first pass (so a clean section with stamped tombstones exists), then more.</summary>
