@@ -14,9 +14,9 @@ namespace StateLog.Compaction;
 /// and the pass reads only the records the key index lists, each of which lies in exactly one group. The swaps are
 /// not: the pass's thread makes them, one group at a time in offset order, each as soon as its copy is done. So the
 /// segment list goes through the same states as under a pass that copies its groups in turn, and a failure ends the
-/// pass where that one would end: the groups before the failed one are swapped, the copies after it are cancelled and
-/// discarded, and the failure is the one thrown. Meanwhile the folder may hold several <c>.cleaned</c> files, which
-/// recovery deletes like one.
+/// pass where that one would end: the groups before the failed one are swapped, the copies after it are discarded (no
+/// more are started, and those still running are cancelled once the pass's thread reaches the failed group), and the
+/// failure is the one thrown. Meanwhile the folder may hold several <c>.cleaned</c> files, which recovery deletes like one.
 /// </summary>
 internal sealed partial class Cleaner
 {
@@ -44,6 +44,7 @@ internal sealed partial class Cleaner
 
             for (var g = 0; g < groups.Count; g++)
             {
+                cancellationToken.ThrowIfCancellationRequested(); // as copying in turn stops before a group
                 var (output, copyStats) = copies.Take(g);
                 stats.AddCopy(copyStats);
                 SwapGroup(log, groups[g], output, stats);
@@ -95,6 +96,7 @@ internal sealed partial class Cleaner
     /// </summary>
     private sealed class GroupCopies(int count, int maxAhead)
     {
+        private readonly object _gate = new();
         private readonly Outcome?[] _outcomes = new Outcome?[count];
         private int _next;
         private int _swapped;
@@ -103,11 +105,11 @@ internal sealed partial class Cleaner
         /// <summary>The next group to copy, once it is no more than <c>maxAhead</c> beyond the swaps; -1 when none is left or the pass is stopping.</summary>
         public int TakeNext()
         {
-            lock (_outcomes)
+            lock (_gate)
             {
                 while (!_stopped && _next < _outcomes.Length && _next >= _swapped + maxAhead)
                 {
-                    Monitor.Wait(_outcomes);
+                    Monitor.Wait(_gate);
                 }
 
                 return _stopped || _next >= _outcomes.Length ? -1 : _next++;
@@ -122,11 +124,11 @@ internal sealed partial class Cleaner
         public (GroupOutput Output, CleanStats Stats) Take(int g)
         {
             Outcome outcome;
-            lock (_outcomes)
+            lock (_gate)
             {
                 while (_outcomes[g] is null)
                 {
-                    Monitor.Wait(_outcomes);
+                    Monitor.Wait(_gate);
                 }
 
                 outcome = _outcomes[g]!;
@@ -140,20 +142,20 @@ internal sealed partial class Cleaner
         /// <summary>Group <paramref name="g"/> is swapped in: the copies may run one group further.</summary>
         public void Swapped(int g)
         {
-            lock (_outcomes)
+            lock (_gate)
             {
                 _swapped = g + 1;
-                Monitor.PulseAll(_outcomes);
+                Monitor.PulseAll(_gate);
             }
         }
 
         /// <summary>Hands out no more groups.</summary>
         public void Stop()
         {
-            lock (_outcomes)
+            lock (_gate)
             {
                 _stopped = true;
-                Monitor.PulseAll(_outcomes);
+                Monitor.PulseAll(_gate);
             }
         }
 
@@ -171,11 +173,11 @@ internal sealed partial class Cleaner
 
         private void Set(int g, Outcome outcome, bool stop)
         {
-            lock (_outcomes)
+            lock (_gate)
             {
                 _outcomes[g] = outcome;
                 _stopped |= stop;
-                Monitor.PulseAll(_outcomes);
+                Monitor.PulseAll(_gate);
             }
         }
 

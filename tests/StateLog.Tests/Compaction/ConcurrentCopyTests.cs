@@ -74,7 +74,9 @@ public sealed class ConcurrentCopyTests
     {
         using var h = await Scenario(copyThreads: 4, configure: o => o.CleanerMaxBytesPerSecond = 1024);
         var compaction = Task.Run(async () => await h.Topic.CompactAsync());
-        await Task.Delay(100); // the throttle holds every copy mid-way (the fake clock never moves)
+
+        // The throttle holds the copies mid-way (the clock stays still): several groups' segments are being written at once.
+        h.WaitUntil(() => Directory.EnumerateFiles(h.PartitionDirectory(), "*.log.cleaned").Count() >= 2, TimeSpan.Zero, "two groups are being copied at once");
 
         h.Engine.Dispose();
 
