@@ -237,10 +237,10 @@ internal sealed class LogCleaner : IDisposable
 
     /// <summary>
     /// One pass over <paramref name="log"/> (after rolling its active segment, with <paramref name="roll"/>), copying
-    /// its groups on up to <paramref name="copyThreads"/> threads; the caller holds its gate. Failures are marked, then rethrown. The roll, the range and the key-index snapshot are
-    /// taken under the partition's write lock together, so no append slips in between: after a roll every key's
-    /// latest record is then below the first uncleanable offset (unless MinCompactionLag holds some segments back)
-    /// and the pass can run from the key index.
+    /// its groups on up to <paramref name="copyThreads"/> threads; the caller holds its gate. Failures are marked, then
+    /// rethrown. The roll, the range and the key-index snapshot are taken under the partition's write lock together, so
+    /// no append slips in between: after a roll every key's latest record is then below the first uncleanable offset
+    /// (unless MinCompactionLag holds some segments back) and the pass can run from the key index.
     /// </summary>
     private CleanStats Pass(PartitionLog log, PartitionState state, bool roll, int copyThreads, CancellationToken cancellationToken)
     {
