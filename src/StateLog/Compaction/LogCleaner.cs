@@ -53,10 +53,11 @@ internal sealed class LogCleaner : IDisposable
     public bool KeyIndexPasses { get; set; } = true;
 
     /// <summary>
-    /// Threads that may copy the groups of a <c>CompactAsync</c> pass at once: one per core, at most four (each copy in
-    /// flight holds its segment's write buffer and key moves; RocksDB caps its subcompactions the same way). The
-    /// background cleaner copies on its own thread alone, as Kafka's cleaner thread does, so it never takes more than a
-    /// core from the application; a caller of <c>CompactAsync</c> is waiting for the pass.
+    /// Threads that may copy the groups of a <c>CompactAsync</c> pass at once: one per core, at most four, since each
+    /// copy in flight holds its segment's write buffer and key moves (RocksDB bounds its subcompactions too, with
+    /// <c>max_subcompactions</c>). The background cleaner copies on its own thread alone, as Kafka's cleaner thread
+    /// does, so it never takes more than a core from the application; a caller of <c>CompactAsync</c> is waiting for
+    /// the pass.
     /// </summary>
     public int CopyThreads { get; set; } = Math.Min(Environment.ProcessorCount, 4);
 

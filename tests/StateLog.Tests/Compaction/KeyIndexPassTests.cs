@@ -23,7 +23,7 @@ public sealed class KeyIndexPassTests(ITestOutputHelper output)
     private const string FromKeyIndex = " (from the key index)";
 
     /// <summary>How a pass's outcome ends when it copied its groups on several threads (as many as there were groups, up to four).</summary>
-    private static readonly Regex ConcurrentCopies = new(@" \(groups copied on \d threads\)$");
+    private static readonly Regex ConcurrentCopies = new(@" \(groups copied on \d+ threads\)$");
 
     /// <summary>Put (0–5), delete (6), a burst of appends issued together (7: several records per batch), roll (8), advance the clock (9), CompactAsync (10, 11), a background pass (12).</summary>
     private static readonly Gen<(int Kind, int Key, int Size)[]> Commands = Gen.Select(Gen.Int[0, 12], Gen.Int[0, 7], Gen.Int[0, 60]).Array[1, 70];
@@ -229,7 +229,7 @@ public sealed class KeyIndexPassTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Runs one sequence on engine A (key-index passes on) and, at each pass, on a copy of A (engine B, Kafka's passes only), comparing everything. Returns (passes, passes from the key index).</summary>
+    /// <summary>Runs one sequence on engine A (key-index passes on) and, at each pass, on a copy of A (engine B, Kafka's passes only), comparing everything. Returns (passes, passes from the key index, passes whose copies ran concurrently).</summary>
     private static async Task<(int Passes, int FromKeyIndex, int Concurrent)> RunAsync((int MinLagHours, int RetentionHours, int SegmentBytes) config, (int Kind, int Key, int Size)[] commands)
     {
         void Configure(StateLogOptions o)
