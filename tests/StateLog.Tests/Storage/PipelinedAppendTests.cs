@@ -29,11 +29,7 @@ public sealed class PipelinedAppendTests : IDisposable
         const int count = 5000;
         using var engine = StateLogEngine.Open(Options(durability));
         var topic = engine.GetTopic("pipelined", 1);
-        var pending = new ValueTask<RecordPosition>[count];
-        for (var i = 0; i < count; i++)
-        {
-            pending[i] = i % 10 == 9 ? topic.DeleteAsync(Key(i)) : topic.PutAsync(Key(i), Value(i));
-        }
+        var pending = Issue(topic, count, deletes: true);
 
         for (var i = 0; i < count; i++)
         {
@@ -66,15 +62,7 @@ public sealed class PipelinedAppendTests : IDisposable
         var log = topic.PartitionLogs[0];
         for (var round = 0; round < 3; round++)
         {
-            var pending = new ValueTask<RecordPosition>[count];
-            for (var i = 0; i < count; i++)
-            {
-                pending[i] = topic.PutAsync(Key(i), Value(i));
-                if (i % 250 == 0)
-                {
-                    Thread.Sleep(1);
-                }
-            }
+            var pending = Issue(topic, count, slowly: true);
 
             Assert.Equal(round * count, log.LogEndOffset);
             var fsyncsBefore = log.FsyncCount;
@@ -135,11 +123,7 @@ public sealed class PipelinedAppendTests : IDisposable
         using var engine = StateLogEngine.Open(Unprompted(durability));
         var topic = engine.GetTopic("flushed", 1);
         var log = topic.PartitionLogs[0];
-        var pending = new ValueTask<RecordPosition>[count];
-        for (var i = 0; i < count; i++)
-        {
-            pending[i] = topic.PutAsync(Key(i), Value(i));
-        }
+        var pending = Issue(topic, count);
 
         Assert.Equal(0, log.LogEndOffset);
         var fsyncsBefore = log.FsyncCount;
@@ -160,14 +144,11 @@ public sealed class PipelinedAppendTests : IDisposable
     public async Task Close_WritesAppendsNobodyAwaited(Durability durability)
     {
         const int count = 300;
-        var pending = new ValueTask<RecordPosition>[count];
+        ValueTask<RecordPosition>[] pending;
         using (var engine = StateLogEngine.Open(Unprompted(durability)))
         {
             var topic = engine.GetTopic("closing", 1);
-            for (var i = 0; i < count; i++)
-            {
-                pending[i] = i % 10 == 9 ? topic.DeleteAsync(Key(i)) : topic.PutAsync(Key(i), Value(i));
-            }
+            pending = Issue(topic, count, deletes: true);
 
             Assert.Equal(0, topic.PartitionLogs[0].LogEndOffset);
         }
@@ -270,6 +251,25 @@ public sealed class PipelinedAppendTests : IDisposable
             },
             null);
         return result.Task;
+    }
+
+    /// <summary>
+    /// Issues <paramref name="count"/> appends of <see cref="Key"/> i = <see cref="Value"/> i without awaiting any; every
+    /// tenth a delete with <paramref name="deletes"/>, and a millisecond's pause every 250 with <paramref name="slowly"/>.
+    /// </summary>
+    private static ValueTask<RecordPosition>[] Issue(TopicLog topic, int count, bool deletes = false, bool slowly = false)
+    {
+        var pending = new ValueTask<RecordPosition>[count];
+        for (var i = 0; i < count; i++)
+        {
+            pending[i] = deletes && i % 10 == 9 ? topic.DeleteAsync(Key(i)) : topic.PutAsync(Key(i), Value(i));
+            if (slowly && i % 250 == 0)
+            {
+                Thread.Sleep(1);
+            }
+        }
+
+        return pending;
     }
 
     private static byte[] Key(int i) => Encoding.UTF8.GetBytes($"key-{i:D5}");
