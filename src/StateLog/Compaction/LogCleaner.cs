@@ -53,11 +53,11 @@ internal sealed class LogCleaner : IDisposable
     public bool KeyIndexPasses { get; set; } = true;
 
     /// <summary>
-    /// Threads that may copy the groups of a <c>CompactAsync</c> pass at once: one per core, at most four, since each
-    /// copy in flight holds its segment's write buffer and key moves (RocksDB bounds its subcompactions too, with
-    /// <c>max_subcompactions</c>). The background cleaner copies on its own thread alone, as Kafka's cleaner thread
-    /// does, so it never takes more than a core from the application; a caller of <c>CompactAsync</c> is waiting for
-    /// the pass.
+    /// Threads that <c>CompactAsync</c> may copy on at once, over the partitions it cleans at once and the groups of
+    /// each pass: one per core, at most four, since each copy in flight holds its segment's write buffer and key moves
+    /// (RocksDB bounds its subcompactions too, with <c>max_subcompactions</c>). The background cleaner copies on its own
+    /// thread alone, as Kafka's cleaner thread does, so it never takes more than a core from the application; a caller
+    /// of <c>CompactAsync</c> is waiting for the passes.
     /// </summary>
     public int CopyThreads { get; set; } = Math.Min(Environment.ProcessorCount, 4);
 
@@ -141,7 +141,12 @@ internal sealed class LogCleaner : IDisposable
         }
     }
 
-    /// <summary>Rolls the active segments of <paramref name="logs"/> and cleans each of them now, whatever its dirty ratio.</summary>
+    /// <summary>
+    /// Rolls the active segments of <paramref name="logs"/> and cleans each of them now, whatever its dirty ratio. The
+    /// partitions are cleaned up to <see cref="CopyThreads"/> at once, as Kafka's cleaner threads clean different
+    /// partitions, each on a thread of its own (a pass blocks its thread for its length, which must not be the pool's);
+    /// the copy threads are shared out among them, so a topic of one partition copies its groups on all of them.
+    /// </summary>
     /// <exception cref="CompactionFailedException">Some partitions failed; the others were cleaned.</exception>
     public async ValueTask<CompactionResult> CompactAsync(string topic, IReadOnlyList<PartitionLog> logs, CancellationToken cancellationToken)
     {
@@ -154,24 +159,39 @@ internal sealed class LogCleaner : IDisposable
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
             var started = _time.GetTimestamp();
+            var atOnce = Math.Clamp(logs.Count, 1, Math.Max(CopyThreads, 1));
+            var copyThreads = Math.Max(CopyThreads / atOnce, 1);
+            var outcomes = new (CleanStats? Stats, Exception? Failure)[logs.Count];
+            var next = -1;
+            var workers = new Task[atOnce];
+            for (var w = 0; w < atOnce; w++)
+            {
+                workers[w] = Task.Factory.StartNew(
+                    () =>
+                    {
+                        for (var i = Interlocked.Increment(ref next); i < logs.Count; i = Interlocked.Increment(ref next))
+                        {
+                            outcomes[i] = CompactPartition(logs[i], copyThreads, stop.Token);
+                        }
+                    },
+                    CancellationToken.None,
+                    TaskCreationOptions.LongRunning,
+                    TaskScheduler.Default);
+            }
+
+            await Task.WhenAll(workers).ConfigureAwait(false); // a cancelled pass throws once every other has stopped
+
             var result = CompactionResult.Empty;
             var failures = new Dictionary<int, Exception>();
-            foreach (var log in logs)
+            for (var i = 0; i < logs.Count; i++)
             {
-                var state = State(log);
-                await state.Gate.WaitAsync(stop.Token).ConfigureAwait(false);
-                try
+                if (outcomes[i].Stats is { } stats)
                 {
-                    var stats = await Task.Run(() => Pass(log, state, roll: true, CopyThreads, stop.Token), stop.Token).ConfigureAwait(false);
                     result = result.Add(new CompactionResult(stats.RecordsRead, stats.RecordsWritten, stats.BytesRead, stats.BytesWritten, stats.TombstonesRemoved, stats.SegmentsRewritten > 0 ? 1 : 0, TimeSpan.Zero));
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                else
                 {
-                    failures.Add(log.Partition, e);
-                }
-                finally
-                {
-                    state.Gate.Release();
+                    failures.Add(logs[i].Partition, outcomes[i].Failure!);
                 }
             }
 
@@ -181,6 +201,25 @@ internal sealed class LogCleaner : IDisposable
         finally
         {
             Exit();
+        }
+    }
+
+    /// <summary>A forced pass over <paramref name="log"/> once no other pass runs on it: its stats, or why it failed (a cancellation is thrown).</summary>
+    private (CleanStats? Stats, Exception? Failure) CompactPartition(PartitionLog log, int copyThreads, CancellationToken cancellationToken)
+    {
+        var state = State(log);
+        state.Gate.Wait(cancellationToken);
+        try
+        {
+            return (Pass(log, state, roll: true, copyThreads, cancellationToken), null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return (null, e);
+        }
+        finally
+        {
+            state.Gate.Release();
         }
     }
 

@@ -130,9 +130,9 @@ public sealed class TopicLog
 
     /// <summary>
     /// Rolls the active segments and cleans every partition now, whatever its dirty ratio, still honouring
-    /// MinCompactionLag and DeleteRetention; returns when done, with what it did. A pass from the key index that
-    /// rewrites more than one group of segments (32 MiB or more in all) copies them on up to one thread per core (four at most),
-    /// where the background cleaner uses its one thread.
+    /// MinCompactionLag and DeleteRetention; returns when done, with what it did. Partitions are cleaned up to one per
+    /// core at once (four at most), and a pass from the key index that rewrites more than one group of segments (32 MiB
+    /// or more in all) copies them on the cores its partition was given, where the background cleaner uses its one thread.
     /// </summary>
     /// <exception cref="CompactionFailedException">Some partitions could not be cleaned; the others were.</exception>
     public ValueTask<CompactionResult> CompactAsync(CancellationToken cancellationToken = default) =>
