@@ -86,6 +86,12 @@ public sealed class StateLogOptions
     /// </summary>
     internal TimeSpan AppendLinger { get; set; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// How many partitions of a topic open at once (Kafka's <c>num.recovery.threads.per.data.dir</c>): one per core, at
+    /// most four. Each loads its key-index snapshot, or after an unclean stop reads and checks its whole log, on its own.
+    /// </summary>
+    internal int RecoveryThreads { get; set; } = Math.Min(Environment.ProcessorCount, 4);
+
     /// <summary>Named crash points; tests install ones that crash, freeze or pause.</summary>
     internal Storage.IO.ICrashPoints CrashPoints { get; set; } = StateLog.Storage.IO.NoCrashPoints.Instance;
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using StateLog.Compaction;
@@ -246,18 +247,40 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
     {
         var config = TopicConfig.Resolve(_options, name);
         var logs = new PartitionLog[partitions];
-        try
+        var failures = new ExceptionDispatchInfo?[partitions];
+        void Open(int p)
         {
-            for (var p = 0; p < partitions; p++)
+            try
             {
                 var recoveryPoint = _recoveryPoints.GetValueOrDefault((name, p));
                 logs[p] = PartitionLog.Open(_options, name, p, Path.Combine(DataDirectory, $"{name}-{p.ToString(CultureInfo.InvariantCulture)}"), config, recoveryPoint);
             }
+            catch (Exception e)
+            {
+                failures[p] = ExceptionDispatchInfo.Capture(e);
+            }
         }
-        catch
+
+        // Partitions share nothing while they open (each loads its snapshot, or after a crash reads its whole log), so
+        // several open at once, as Kafka's recovery threads open logs; a single one skips Parallel's machinery, which
+        // a process would compile for it.
+        if (partitions == 1)
         {
-            CloseOpened(logs);
-            throw;
+            Open(0);
+        }
+        else
+        {
+            Parallel.For(0, partitions, new ParallelOptions { MaxDegreeOfParallelism = _options.RecoveryThreads }, Open);
+        }
+
+        if (Array.Find(failures, f => f is not null) is { } failure)
+        {
+            foreach (var log in logs)
+            {
+                log?.Close();
+            }
+
+            failure.Throw(); // the lowest partition's, as when they opened one after another
         }
 
         foreach (var log in logs)
@@ -268,18 +291,6 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
         var topic = new TopicLog(this, name, logs);
         _topics.Add(name, topic);
         return topic;
-    }
-
-    /// <summary>
-    /// Closes the partitions a failed <see cref="OpenTopic"/> had opened. Outside its <c>catch</c>: the JIT compiles a
-    /// method with a loop in a handler fully optimized at first call, which every open of a topic would pay.
-    /// </summary>
-    private static void CloseOpened(PartitionLog?[] logs)
-    {
-        foreach (var log in logs)
-        {
-            log?.Close();
-        }
     }
 
     private void RunMaintenance()
