@@ -7,7 +7,10 @@ namespace StateLog.Compaction;
 /// <summary>
 /// Kafka's cleaner I/O throttle (<c>log.cleaner.io.max.bytes.per.second</c>): bytes read and written are counted, and
 /// once a check interval's worth of time or of budget has gone by, the cleaner sleeps long enough to bring the average
-/// back to the limit. Time and sleeps come from the <see cref="TimeProvider"/>, so tests drive it with a fake clock.
+/// back to the limit. One throttle serves every pass of the engine, and like Kafka's it sleeps holding its turn, so
+/// passes running at once (the background cleaner's, a <c>CompactAsync</c>'s several partitions and copy threads)
+/// share the limit instead of each getting it whole. Time and sleeps come from the <see cref="TimeProvider"/>, so
+/// tests drive it with a fake clock.
 /// </summary>
 internal sealed class Throttler
 {
@@ -15,7 +18,7 @@ internal sealed class Throttler
 
     private readonly long? _bytesPerSecond;
     private readonly TimeProvider _time;
-    private readonly object _gate = new();
+    private readonly SemaphoreSlim _turn = new(1, 1);
     private long _periodStart;
     private long _observed;
 
@@ -40,8 +43,8 @@ internal sealed class Throttler
             return;
         }
 
-        TimeSpan sleep;
-        lock (_gate)
+        _turn.Wait(cancellationToken);
+        try
         {
             _observed += bytes;
             Counted += bytes;
@@ -51,21 +54,19 @@ internal sealed class Throttler
                 return;
             }
 
-            sleep = TimeSpan.FromSeconds((double)_observed / rate) - elapsed;
+            var sleep = TimeSpan.FromSeconds((double)_observed / rate) - elapsed;
             _observed = 0;
-            if (sleep <= TimeSpan.Zero)
+            if (sleep > TimeSpan.Zero)
             {
-                _periodStart = _time.GetTimestamp();
-                return;
+                Slept += sleep;
+                Task.Delay(sleep, _time, cancellationToken).GetAwaiter().GetResult();
             }
 
-            Slept += sleep;
-        }
-
-        Task.Delay(sleep, _time, cancellationToken).GetAwaiter().GetResult();
-        lock (_gate)
-        {
             _periodStart = _time.GetTimestamp();
+        }
+        finally
+        {
+            _turn.Release();
         }
     }
 }

@@ -1,0 +1,53 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Time.Testing;
+using StateLog.Compaction;
+
+namespace StateLog.Tests.Compaction;
+
+/// <summary>The cleaner's I/O throttle is one limit for all the passes that run at once, as Kafka's throttler sleeps under its lock.</summary>
+public sealed class ThrottlerTests
+{
+    [Fact]
+    public async Task TwoPassesThrottledAtOnce_ShareTheLimit()
+    {
+        var time = new FakeTimeProvider();
+        var throttler = new Throttler(1000, time);
+
+        // 600 bytes at 1,000 bytes a second: the first pass sleeps 0.6 s; the second's 600 bytes take 0.6 s more.
+        var first = Task.Run(() => throttler.MaybeThrottle(600, CancellationToken.None));
+        SpinWait.SpinUntil(() => throttler.Slept > TimeSpan.Zero, TimeSpan.FromSeconds(30));
+        var second = Task.Run(() => throttler.MaybeThrottle(600, CancellationToken.None));
+
+        // Whether the second has reached the throttle or not, 0.6 s of clock must not let both through.
+        SpinWait.SpinUntil(() => throttler.Slept >= TimeSpan.FromSeconds(1.2), TimeSpan.FromMilliseconds(200));
+        time.Advance(TimeSpan.FromSeconds(0.6));
+        await first.WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(200);
+        Assert.False(second.IsCompleted, "1,200 bytes went through in 0.6 s at a limit of 1,000 bytes a second");
+
+        SpinWait.SpinUntil(() => throttler.Slept >= TimeSpan.FromSeconds(1.2), TimeSpan.FromSeconds(30));
+        time.Advance(TimeSpan.FromSeconds(0.6));
+        await second.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1200, throttler.Counted);
+        Assert.Equal(TimeSpan.FromSeconds(1.2), throttler.Slept);
+    }
+
+    [Fact]
+    public async Task APassWaitingForItsTurn_StopsWhenCancelled()
+    {
+        var time = new FakeTimeProvider();
+        var throttler = new Throttler(1000, time);
+        var first = Task.Run(() => throttler.MaybeThrottle(600, CancellationToken.None));
+        SpinWait.SpinUntil(() => throttler.Slept > TimeSpan.Zero, TimeSpan.FromSeconds(30));
+
+        using var cancel = new CancellationTokenSource();
+        var second = Task.Run(() => throttler.MaybeThrottle(600, cancel.Token));
+        cancel.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second.WaitAsync(TimeSpan.FromSeconds(30)));
+        time.Advance(TimeSpan.FromSeconds(0.6));
+        await first.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+}
