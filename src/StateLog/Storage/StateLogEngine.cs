@@ -248,39 +248,57 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
         var config = TopicConfig.Resolve(_options, name);
         var logs = new PartitionLog[partitions];
         var failures = new ExceptionDispatchInfo?[partitions];
-        void Open(int p)
+        bool Open(int p)
         {
             try
             {
                 var recoveryPoint = _recoveryPoints.GetValueOrDefault((name, p));
                 logs[p] = PartitionLog.Open(_options, name, p, Path.Combine(DataDirectory, $"{name}-{p.ToString(CultureInfo.InvariantCulture)}"), config, recoveryPoint);
+                return true;
             }
             catch (Exception e)
             {
                 failures[p] = ExceptionDispatchInfo.Capture(e);
+                return false;
             }
         }
 
         // Partitions share nothing while they open (each loads its snapshot, or after a crash reads its whole log), so
-        // several open at once, as Kafka's recovery threads open logs; a single one skips Parallel's machinery, which
-        // a process would compile for it.
-        if (partitions == 1)
+        // several open at once, as Kafka's recovery threads open logs. A failure stops the partitions above it from
+        // starting (those below still open, so the error thrown is the lowest partition's, as in turn); a single
+        // partition skips Parallel's machinery, which a process would compile for it.
+        if (partitions == 1 || _options.RecoveryThreads <= 1)
         {
-            Open(0);
+            for (var p = 0; p < partitions && Open(p); p++)
+            {
+            }
         }
         else
         {
-            Parallel.For(0, partitions, new ParallelOptions { MaxDegreeOfParallelism = _options.RecoveryThreads }, Open);
+            Parallel.For(0, partitions, new ParallelOptions { MaxDegreeOfParallelism = _options.RecoveryThreads }, (p, loop) =>
+            {
+                if (!Open(p))
+                {
+                    loop.Break();
+                }
+            });
         }
 
         if (Array.Find(failures, f => f is not null) is { } failure)
         {
             foreach (var log in logs)
             {
-                log?.Close();
+                try
+                {
+                    log?.Close();
+                }
+                catch (Exception)
+                {
+                    // The open's failure is the one to report; a partition that cannot close now recovers at the next open.
+                }
             }
 
-            failure.Throw(); // the lowest partition's, as when they opened one after another
+            failure.Throw();
         }
 
         foreach (var log in logs)
