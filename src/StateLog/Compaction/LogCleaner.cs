@@ -53,11 +53,13 @@ internal sealed class LogCleaner : IDisposable
     public bool KeyIndexPasses { get; set; } = true;
 
     /// <summary>
-    /// Threads that <c>CompactAsync</c> may copy on at once, over the partitions it cleans at once and the groups of
-    /// each pass: one per core, at most four, since each copy in flight holds its segment's write buffer and key moves
-    /// (RocksDB bounds its subcompactions too, with <c>max_subcompactions</c>). The background cleaner copies on its own
-    /// thread alone, as Kafka's cleaner thread does, so it never takes more than a core from the application; a caller
-    /// of <c>CompactAsync</c> is waiting for the passes.
+    /// Threads that a <c>CompactAsync</c> call may copy on at once, over the partitions it cleans at once and the groups
+    /// of each pass (shared out when the call starts: a pass does not borrow the threads of one that has finished): one
+    /// per core, at most four, since each pass holds its copy of its partition's key index and each copy in flight its
+    /// segment's write buffer and key moves (RocksDB bounds its subcompactions too, with <c>max_subcompactions</c>).
+    /// Calls on different topics at once each have this many. The background cleaner copies on its own thread alone, as
+    /// Kafka's cleaner thread does, so it never takes more than a core from the application; a caller of
+    /// <c>CompactAsync</c> is waiting for the passes.
     /// </summary>
     public int CopyThreads { get; set; } = Math.Min(Environment.ProcessorCount, 4);
 
@@ -160,12 +162,12 @@ internal sealed class LogCleaner : IDisposable
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
             var started = _time.GetTimestamp();
             var atOnce = Math.Clamp(logs.Count, 1, Math.Max(CopyThreads, 1));
-            var copyThreads = Math.Max(CopyThreads / atOnce, 1);
             var outcomes = new (CleanStats? Stats, Exception? Failure)[logs.Count];
             var next = -1;
             var workers = new Task[atOnce];
             for (var w = 0; w < atOnce; w++)
             {
+                var copyThreads = Math.Max(CopyThreads / atOnce, 1) + (w < CopyThreads % atOnce ? 1 : 0);
                 workers[w] = Task.Factory.StartNew(
                     () =>
                     {

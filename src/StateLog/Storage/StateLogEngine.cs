@@ -48,8 +48,7 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
         _recoveryPoints = recoveryPoints;
         _writtenRecoveryPoints = recoveryPoints;
         Cleaner = new LogCleaner(options, dataDirectory, Partitions);
-        var period = options.Durability == Durability.Buffered ? Min(options.FlushInterval, TimeSpan.FromSeconds(1)) : TimeSpan.FromSeconds(1);
-        _maintenance = options.TimeProvider.CreateTimer(static e => ((StateLogEngine)e!).RunMaintenance(), this, period, period);
+        _maintenance = options.TimeProvider.CreateTimer(static e => ((StateLogEngine)e!).RunMaintenance(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Opens (creating if needed) and recovers the data directory named by <paramref name="options"/>.</summary>
@@ -106,6 +105,11 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
 
                 // Recovery may have moved recovery points (Kafka rewrites a checkpoint that is past the log end at once).
                 engine.WriteRecoveryPoints(engine.Partitions().ToDictionary(p => (p.Topic, p.Partition), p => p.RecoveryPoint));
+
+                // Only now: a tick during a long recovery would read the topics while they are being added and write
+                // the recovery-point checkpoint beside the line above.
+                var period = options.Durability == Durability.Buffered ? Min(options.FlushInterval, TimeSpan.FromSeconds(1)) : TimeSpan.FromSeconds(1);
+                engine._maintenance.Change(period, period);
 
                 if (options.EnableCleaner)
                 {

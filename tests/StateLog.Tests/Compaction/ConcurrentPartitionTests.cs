@@ -77,6 +77,20 @@ public sealed class ConcurrentPartitionTests
     }
 
     [Fact]
+    public async Task CopyThreads_AreSharedOutAmongThePasses_NoneLeftOver()
+    {
+        using var h = await Scenario(copyThreads: 4);
+        h.Engine.Cleaner.ConcurrentCopyMinBytes = 0;
+
+        await h.Topic.CompactAsync();
+
+        // Three passes at once from four threads: one of them copies its groups on two.
+        var outcomes = h.Topic.PartitionLogs.Select(log => log.LastCleaningOutcome!).ToList();
+        Assert.Single(outcomes, o => o.EndsWith("(from the key index) (groups copied on 2 threads)", StringComparison.Ordinal));
+        Assert.Equal(Partitions - 1, outcomes.Count(o => o.EndsWith("(from the key index)", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Dispose_CancelsThePassesOfEveryPartition_LeavingNoCleanedFiles()
     {
         using var h = await Scenario(copyThreads: 2, configure: o => o.CleanerMaxBytesPerSecond = 1024);
@@ -86,7 +100,7 @@ public sealed class ConcurrentPartitionTests
         // The throttle holds the passes mid-way (the clock stays still): two partitions are being cleaned at once.
         h.WaitUntil(() => Enumerable.Range(0, Partitions).Count(p => Directory.EnumerateFiles(h.PartitionDirectory(p), "*.log.cleaned").Any()) >= 2, TimeSpan.Zero, "two partitions are being cleaned at once");
 
-        h.Engine.Dispose();
+        await Task.Run(h.Engine.Dispose).WaitAsync(TimeSpan.FromSeconds(30)); // a pass that ignored the cancellation would hold it
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => compaction);
         h.Open();

@@ -11,11 +11,10 @@ using Xunit.Abstractions;
 namespace StateLog.Tests.Reliability;
 
 /// <summary>
-/// D8: CsCheck generates sequences of put, delete, roll, clean restart and power loss (a random
+/// D8: CsCheck generates sequences of put, delete, roll, clean restart, <c>CompactAsync</c> and power loss (a random
 /// <see cref="CrashMode"/>) against a dictionary-and-list model; after every step the latest value of every key, the
 /// full scan and the log end offset must equal the model's (under Fsync a crash loses nothing acknowledged). A
-/// failure shrinks to a minimal sequence and prints CsCheck's seed. Compaction joins the command set once the
-/// cleaner lands (CompactAsync is not implemented on this branch yet).
+/// failure shrinks to a minimal sequence and prints CsCheck's seed.
 /// </summary>
 public sealed class ModelBasedTests(ITestOutputHelper output)
 {

@@ -44,12 +44,22 @@ internal sealed class SimulatedDisk
             TimeProvider = Time,
             Storage = Faults,
             CrashPoints = crashPoints ?? NoCrashPoints.Instance,
+
+            // The suites replay the same storage operations in the same order (FaultStorage numbers them, a crash
+            // keeps what the last writes left): partitions open, and are compacted, one at a time here.
+            // ParallelOpenTests and ConcurrentPartitionTests cover both at once.
+            RecoveryThreads = 1,
         };
         Configure?.Invoke(options);
         return options;
     }
 
-    public StateLogEngine Open() => StateLogEngine.Open(Options());
+    public StateLogEngine Open()
+    {
+        var engine = StateLogEngine.Open(Options());
+        engine.Cleaner.CopyThreads = 1;
+        return engine;
+    }
 
     /// <summary>Cuts the power: the disk becomes what <paramref name="mode"/> keeps, with fresh fault injection.</summary>
     public void PowerLoss(CrashMode mode, Random random)
