@@ -5,13 +5,14 @@ using StateLog.Benchmarks.Macro;
 namespace StateLog.Benchmarks.Engines;
 
 /// <summary>
-/// StateLog's byte level (<see cref="TopicLog"/>): one topic, one partition, <see cref="Durability.Buffered"/>, the
+/// StateLog's byte level (<see cref="TopicLog"/>): one topic, one partition (more with <c>--partitions N</c>, to measure
+/// partitions cleaned and opened at once), <see cref="Durability.Buffered"/>, the
 /// background cleaner off (compaction is the timed <c>CompactAsync</c>), other options at their defaults. A batch is
 /// one <c>AppendBatchAsync</c> call with its records (StateLog's WriteBatch: one lock and one completion for the
 /// batch, as RocksDB's adapter writes one <c>WriteBatch</c>); sync = <c>FlushAsync</c> (fsync). Compaction =
 /// <c>CompactAsync</c> until a pass cleans nothing. Scan = <c>GetAllAsync</c>; reads = <c>GetAsync</c>.
 /// </summary>
-internal sealed class StateLogByteAdapter : IEngineAdapter
+internal sealed class StateLogByteAdapter(int partitions) : IEngineAdapter
 {
     private const string Topic = "bench";
 
@@ -19,12 +20,12 @@ internal sealed class StateLogByteAdapter : IEngineAdapter
     private StateLogEngine? _engine;
     private TopicLog? _topic;
 
-    public string Configuration => "byte-level TopicLog, 1 partition, Durability.Buffered, batch = one AppendBatchAsync call, sync = FlushAsync, CompactAsync until nothing is cleaned, cleaner off";
+    public string Configuration => $"byte-level TopicLog, {partitions} partition{(partitions == 1 ? "" : "s")}, Durability.Buffered, batch = one AppendBatchAsync call, sync = FlushAsync, CompactAsync until nothing is cleaned, cleaner off";
 
     public ValueTask OpenAsync(string directory)
     {
         _engine = StateLogSetup.Open(directory);
-        _topic = _engine.GetTopic(Topic, 1);
+        _topic = _engine.GetTopic(Topic, partitions);
         return ValueTask.CompletedTask;
     }
 

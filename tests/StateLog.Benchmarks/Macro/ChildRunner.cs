@@ -48,7 +48,7 @@ internal static class ChildRunner
 
             phase = "reopen";
             var cold = SystemProbe.TryDropPageCache();
-            var reopened = engine.Create();
+            var reopened = engine.Create(workload.Parameters);
             var readBefore = SystemProbe.ReadBytes();
             var timer = PhaseTimer.Start();
             await reopened.OpenAsync(directory);
@@ -124,7 +124,7 @@ internal static class ChildRunner
     {
         Arguments.DeleteDirectory(directory);
         Directory.CreateDirectory(directory);
-        var adapter = engine.Create();
+        var adapter = engine.Create(workload.Parameters);
         await adapter.OpenAsync(directory);
         var batch = workload.Parameters.BatchSize;
         var timer = PhaseTimer.Start();

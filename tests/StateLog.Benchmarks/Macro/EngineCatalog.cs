@@ -18,12 +18,12 @@ internal static class EngineCatalog
     /// <summary>Every engine, StateLog's first and the raw file (the device's limit, not a peer) last.</summary>
     public static IReadOnlyList<EngineEntry> All { get; } =
     [
-        new(StateLog, "StateLog", () => new StateLogByteAdapter()),
-        new(StateLogTyped, "StateLog typed", () => new StateLogTypedAdapter()),
-        new(RocksDb, "RocksDB", () => new RocksDbAdapter()),
-        new(Faster, "FASTER", () => new FasterAdapter()),
-        new(Sqlite, "SQLite", () => new SqliteAdapter()),
-        new(RawFile, "Raw file", () => new RawFileAdapter()),
+        new(StateLog, "StateLog", p => new StateLogByteAdapter(p.Partitions)),
+        new(StateLogTyped, "StateLog typed", _ => new StateLogTypedAdapter()),
+        new(RocksDb, "RocksDB", _ => new RocksDbAdapter()),
+        new(Faster, "FASTER", _ => new FasterAdapter()),
+        new(Sqlite, "SQLite", _ => new SqliteAdapter()),
+        new(RawFile, "Raw file", _ => new RawFileAdapter()),
     ];
 
     /// <summary>Whether <paramref name="id"/> is one of StateLog's own engines rather than a peer or the raw file.</summary>

@@ -13,7 +13,8 @@ internal sealed record MacroParameters(
     KeyDistribution Distribution,
     int PointReads,
     int BatchSize,
-    int Seed)
+    int Seed,
+    int Partitions = 1)
 {
     public const double ZipfTheta = 0.99;
 
@@ -21,7 +22,7 @@ internal sealed record MacroParameters(
 
     public static MacroParameters Quick { get; } = Default with { Updates = 200_000, Keys = 20_000, PointReads = 100_000 };
 
-    /// <summary>Reads <c>--quick</c>, <c>--uniform</c>, <c>--value-bytes N</c>, <c>--updates N</c>, <c>--keys N</c>, <c>--reads N</c>, <c>--seed N</c>.</summary>
+    /// <summary>Reads <c>--quick</c>, <c>--uniform</c>, <c>--value-bytes N</c>, <c>--updates N</c>, <c>--keys N</c>, <c>--reads N</c>, <c>--seed N</c>, <c>--partitions N</c>.</summary>
     public static MacroParameters Parse(IReadOnlyList<string> args)
     {
         var result = args.Contains("--quick") ? Quick : Default;
@@ -37,6 +38,7 @@ internal sealed record MacroParameters(
                 "--reads" => result with { PointReads = IntAfter(args, ref i) },
                 "--batch" => result with { BatchSize = IntAfter(args, ref i) },
                 "--seed" => result with { Seed = IntAfter(args, ref i) },
+                "--partitions" => result with { Partitions = IntAfter(args, ref i) },
                 _ => result,
             };
         }
@@ -54,11 +56,13 @@ internal sealed record MacroParameters(
         "--reads", Format(PointReads),
         "--batch", Format(BatchSize),
         "--seed", Format(Seed),
+        "--partitions", Format(Partitions),
     ];
 
     public override string ToString() =>
         $"{Updates:N0} updates over {Keys:N0} keys ({Distribution}{(Distribution == KeyDistribution.Zipf ? " " + ZipfTheta.ToString(CultureInfo.InvariantCulture) : "")}), " +
-        $"{ValueBytes}-byte values, batches of {BatchSize:N0}, {PointReads:N0} point reads, seed {Seed}";
+        $"{ValueBytes}-byte values, batches of {BatchSize:N0}, {PointReads:N0} point reads, seed {Seed}" +
+        (Partitions > 1 ? $", StateLog's byte-level topic in {Partitions} partitions" : "");
 
     private static int IntAfter(IReadOnlyList<string> args, ref int i)
     {

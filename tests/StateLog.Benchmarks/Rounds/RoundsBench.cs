@@ -120,7 +120,7 @@ internal static class RoundsBench
 
         var cold = SystemProbe.TryDropPageCache();
         await SettleAsync();
-        var reopened = engine.Create();
+        var reopened = engine.Create(workload.Parameters);
         try
         {
             jit = JitInfo.GetCompilationTime();
