@@ -12,12 +12,8 @@ public sealed class ThrottlerTests
     [Fact]
     public async Task TwoPassesThrottledAtOnce_ShareTheLimit()
     {
-        var time = new FakeTimeProvider();
-        var throttler = new Throttler(1000, time);
-
         // 600 bytes at 1,000 bytes a second: the first pass sleeps 0.6 s; the second's 600 bytes take 0.6 s more.
-        var first = Task.Run(() => throttler.MaybeThrottle(600, CancellationToken.None));
-        SpinWait.SpinUntil(() => throttler.Slept > TimeSpan.Zero, TimeSpan.FromSeconds(30));
+        var (time, throttler, first) = FirstPassAsleep();
         var second = Task.Run(() => throttler.MaybeThrottle(600, CancellationToken.None));
 
         // Whether the second has reached the throttle or not, 0.6 s of clock must not let both through.
@@ -37,11 +33,7 @@ public sealed class ThrottlerTests
     [Fact]
     public async Task APassWaitingForItsTurn_StopsWhenCancelled()
     {
-        var time = new FakeTimeProvider();
-        var throttler = new Throttler(1000, time);
-        var first = Task.Run(() => throttler.MaybeThrottle(600, CancellationToken.None));
-        SpinWait.SpinUntil(() => throttler.Slept > TimeSpan.Zero, TimeSpan.FromSeconds(30));
-
+        var (time, throttler, first) = FirstPassAsleep();
         using var cancel = new CancellationTokenSource();
         var second = Task.Run(() => throttler.MaybeThrottle(600, cancel.Token));
         cancel.Cancel();
@@ -49,5 +41,15 @@ public sealed class ThrottlerTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second.WaitAsync(TimeSpan.FromSeconds(30)));
         time.Advance(TimeSpan.FromSeconds(0.6));
         await first.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>A throttle of 1,000 bytes a second on a still clock, and a pass that has counted 600 bytes and is sleeping them off.</summary>
+    private static (FakeTimeProvider Time, Throttler Throttler, Task First) FirstPassAsleep()
+    {
+        var time = new FakeTimeProvider();
+        var throttler = new Throttler(1000, time);
+        var first = Task.Run(() => throttler.MaybeThrottle(600, CancellationToken.None));
+        SpinWait.SpinUntil(() => throttler.Slept > TimeSpan.Zero, TimeSpan.FromSeconds(30));
+        return (time, throttler, first);
     }
 }
