@@ -29,7 +29,7 @@ internal sealed class Throttler
         _periodStart = time.GetTimestamp();
     }
 
-    /// <summary>Total time slept so far.</summary>
+    /// <summary>Total time slept so far (a sleep counts once its timer is set, whether or not a cancellation cuts it short).</summary>
     public TimeSpan Slept { get; private set; }
 
     /// <summary>Bytes counted so far (only when there is a limit).</summary>
@@ -58,8 +58,9 @@ internal sealed class Throttler
             _observed = 0;
             if (sleep > TimeSpan.Zero)
             {
+                var delay = Task.Delay(sleep, _time, cancellationToken); // its timer exists before Slept shows the sleep
                 Slept += sleep;
-                Task.Delay(sleep, _time, cancellationToken).GetAwaiter().GetResult();
+                delay.GetAwaiter().GetResult();
             }
 
             _periodStart = _time.GetTimestamp();

@@ -316,23 +316,26 @@ internal sealed partial class PartitionLog : IDisposable
 
         lock (_writeLock)
         {
-            if (_failure is null)
+            try
             {
-                var active = ActiveSegment;
-                active.Sync();
-                active.WriteIndexes();
-                AdvanceSynced(LogEndOffset);
-                lock (Keys.Gate)
+                if (_failure is null)
                 {
-                    KeyIndexSnapshot.Write(_storage, Directory, LogEndOffset, Segments, Keys);
+                    var active = ActiveSegment;
+                    active.Sync();
+                    active.WriteIndexes();
+                    AdvanceSynced(LogEndOffset);
+                    lock (Keys.Gate)
+                    {
+                        KeyIndexSnapshot.Write(_storage, Directory, LogEndOffset, Segments, Keys);
+                    }
+
+                    _storage.SyncDirectory(Directory);
                 }
-
-                _storage.SyncDirectory(Directory);
             }
-
-            foreach (var segment in Segments)
+            finally
             {
-                segment.Retire(null);
+                // A close that could not sync still lets go of its files: it cannot be retried (it is closed already).
+                RetireSegments();
             }
         }
 
@@ -345,6 +348,14 @@ internal sealed partial class PartitionLog : IDisposable
         }
 
         Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
+    }
+
+    private void RetireSegments()
+    {
+        foreach (var segment in Segments)
+        {
+            segment.Retire(null);
+        }
     }
 
     public void Dispose() => Close();

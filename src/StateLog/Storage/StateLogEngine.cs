@@ -120,8 +120,9 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
             }
             catch
             {
+                engine._maintenance.Dispose();
                 engine.Cleaner.Dispose();
-                engine.CloseAll(clean: false);
+                engine.CloseAll(clean: false); // closes whatever it can, never throws: the open's error is the one to report
                 throw;
             }
 
@@ -373,21 +374,21 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
     {
         var partitions = Partitions().ToList();
         var failed = false;
-        foreach (var partition in partitions)
-        {
-            try
-            {
-                partition.Close();
-                failed |= partition.IsFailed;
-            }
-            catch (IOException)
-            {
-                failed = true;
-            }
-        }
-
         try
         {
+            foreach (var partition in partitions)
+            {
+                try
+                {
+                    partition.Close();
+                    failed |= partition.IsFailed;
+                }
+                catch (Exception)
+                {
+                    failed = true; // the others still close; the next open recovers this one
+                }
+            }
+
             if (clean && !failed)
             {
                 WriteRecoveryPoints(partitions.ToDictionary(p => (p.Topic, p.Partition), p => p.LogEndOffset));

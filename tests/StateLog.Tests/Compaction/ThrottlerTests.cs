@@ -23,7 +23,7 @@ public sealed class ThrottlerTests
         await Task.Delay(200);
         Assert.False(second.IsCompleted, "1,200 bytes went through in 0.6 s at a limit of 1,000 bytes a second");
 
-        SpinWait.SpinUntil(() => throttler.Slept >= TimeSpan.FromSeconds(1.2), TimeSpan.FromSeconds(30));
+        Assert.True(SpinWait.SpinUntil(() => throttler.Slept >= TimeSpan.FromSeconds(1.2), TimeSpan.FromSeconds(30)));
         time.Advance(TimeSpan.FromSeconds(0.6));
         await second.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(1200, throttler.Counted);
@@ -36,6 +36,7 @@ public sealed class ThrottlerTests
         var (time, throttler, first) = FirstPassAsleep();
         using var cancel = new CancellationTokenSource();
         var second = Task.Run(() => throttler.MaybeThrottle(600, cancel.Token));
+        await Task.Delay(100); // most likely waiting for its turn by now: the wait itself must stop
         cancel.Cancel();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second.WaitAsync(TimeSpan.FromSeconds(30)));
@@ -49,7 +50,7 @@ public sealed class ThrottlerTests
         var time = new FakeTimeProvider();
         var throttler = new Throttler(1000, time);
         var first = Task.Run(() => throttler.MaybeThrottle(600, CancellationToken.None));
-        SpinWait.SpinUntil(() => throttler.Slept > TimeSpan.Zero, TimeSpan.FromSeconds(30));
+        Assert.True(SpinWait.SpinUntil(() => throttler.Slept > TimeSpan.Zero, TimeSpan.FromSeconds(30)));
         return (time, throttler, first);
     }
 }

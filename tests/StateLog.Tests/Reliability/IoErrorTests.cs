@@ -92,6 +92,29 @@ public sealed class IoErrorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AClosingFsyncThatFailsStillLetsGoOfEverySegmentAndTheNextOpenRecovers()
+    {
+        var machine = new SimulatedDisk();
+        var engine = machine.Open();
+        var topic = engine.GetTopic("orders", 2);
+        for (var i = 0; i < 40; i++)
+        {
+            await topic.PutAsync(System.Text.Encoding.UTF8.GetBytes($"k{i % 5}"), new byte[60]);
+        }
+
+        var segments = topic.PartitionLogs.SelectMany(log => log.Segments).ToList();
+        Assert.True(segments.Count > 2);
+        machine.Faults.FailAt(machine.Faults.Operations, persistent: true, op => op == StorageOp.Sync);
+
+        engine.Dispose(); // every partition's closing fsync fails: each still closes, and no clean-shutdown marker is written
+
+        Assert.All(segments, segment => Assert.False(segment.TryAcquire(), $"segment {segment.BaseOffset} is still open"));
+        machine.Faults.Heal();
+        using var reopened = machine.Open();
+        Assert.Equal(5, await reopened.GetTopic("orders", 2).GetAllAsync().CountAsync());
+    }
+
+    [Fact]
     public async Task AfterAFailedFsyncThePartitionRefusesWritesUntilReopenedAndReadsStillWork()
     {
         var machine = new SimulatedDisk();

@@ -46,8 +46,8 @@ internal sealed class SimulatedDisk
             CrashPoints = crashPoints ?? NoCrashPoints.Instance,
 
             // The suites replay the same storage operations in the same order (FaultStorage numbers them, a crash
-            // keeps what the last writes left): partitions open, and are compacted, one at a time here.
-            // ParallelOpenTests and ConcurrentPartitionTests cover both at once.
+            // keeps what the last writes left): partitions open one at a time here, and engines from Open compact
+            // them one at a time. ParallelOpenTests and ConcurrentPartitionTests cover both at once.
             RecoveryThreads = 1,
         };
         Configure?.Invoke(options);
