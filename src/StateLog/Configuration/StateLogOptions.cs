@@ -87,9 +87,9 @@ public sealed class StateLogOptions
     internal TimeSpan AppendLinger { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
-    /// How many partitions of one topic open at once, as Kafka's <c>num.recovery.threads.per.data.dir</c> threads load
-    /// logs (topics still open one after another): one per core, at most four. Each partition loads its key-index
-    /// snapshot, or after an unclean stop reads and checks its whole log, on its own.
+    /// How many partitions open at once, over every topic the engine finds at open (or the one <c>GetTopic</c> opens),
+    /// as Kafka's <c>num.recovery.threads.per.data.dir</c> threads load logs: one per core, at most four. Each
+    /// partition loads its key-index snapshot, or after an unclean stop reads and checks its whole log, on its own.
     /// </summary>
     internal int RecoveryThreads { get; set; } = Math.Min(Environment.ProcessorCount, 4);
 

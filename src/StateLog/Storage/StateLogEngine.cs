@@ -98,10 +98,7 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
             var engine = new StateLogEngine(options, directory, directoryLock, recorded, recoveryPoints);
             try
             {
-                foreach (var (topic, partitions) in recorded.OrderBy(e => e.Key, StringComparer.Ordinal))
-                {
-                    engine.OpenTopic(topic, partitions);
-                }
+                engine.OpenTopics(recorded.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (e.Key, e.Value)).ToList());
 
                 // Recovery may have moved recovery points (Kafka rewrites a checkpoint that is past the log end at once).
                 engine.WriteRecoveryPoints(engine.Partitions().ToDictionary(p => (p.Topic, p.Partition), p => p.RecoveryPoint));
@@ -172,7 +169,7 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
             var count = partitions ?? 1;
             _recordedPartitions[name] = count;
             WriteRecordedPartitions();
-            return OpenTopic(name, count);
+            return OpenTopics([(name, count)])[0];
         }
     }
 
@@ -248,41 +245,48 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    private TopicLog OpenTopic(string name, int partitions)
+    /// <summary>
+    /// Opens <paramref name="topics"/> (name, partition count) and adds them to the engine, in that order. Partitions
+    /// share nothing while they open (each loads its snapshot, or after a crash reads its whole log), so every
+    /// partition of every topic given opens on up to <c>RecoveryThreads</c> threads, as Kafka's recovery threads open
+    /// logs. A failure stops the partitions after it from starting (those before still open, so the error thrown is the
+    /// first failing partition's, as in turn); then the opened ones are closed and nothing is added. A single partition
+    /// skips Parallel's machinery, which a process would compile for it.
+    /// </summary>
+    private TopicLog[] OpenTopics(IReadOnlyList<(string Name, int Partitions)> topics)
     {
-        var config = TopicConfig.Resolve(_options, name);
-        var logs = new PartitionLog[partitions];
-        var failures = new ExceptionDispatchInfo?[partitions];
-        bool Open(int p)
+        var configs = topics.Select(t => TopicConfig.Resolve(_options, t.Name)).ToArray();
+        var all = topics.SelectMany((t, i) => Enumerable.Range(0, t.Partitions).Select(p => (Topic: i, Partition: p))).ToArray();
+        var logs = new PartitionLog[all.Length];
+        var failures = new ExceptionDispatchInfo?[all.Length];
+        bool Open(int k)
         {
+            var (t, p) = all[k];
+            var name = topics[t].Name;
             try
             {
                 var recoveryPoint = _recoveryPoints.GetValueOrDefault((name, p));
-                logs[p] = PartitionLog.Open(_options, name, p, Path.Combine(DataDirectory, $"{name}-{p.ToString(CultureInfo.InvariantCulture)}"), config, recoveryPoint);
+                logs[k] = PartitionLog.Open(_options, name, p, Path.Combine(DataDirectory, $"{name}-{p.ToString(CultureInfo.InvariantCulture)}"), configs[t], recoveryPoint);
                 return true;
             }
             catch (Exception e)
             {
-                failures[p] = ExceptionDispatchInfo.Capture(e);
+                failures[k] = ExceptionDispatchInfo.Capture(e);
                 return false;
             }
         }
 
-        // Partitions share nothing while they open (each loads its snapshot, or after a crash reads its whole log), so
-        // several open at once, as Kafka's recovery threads open logs. A failure stops the partitions above it from
-        // starting (those below still open, so the error thrown is the lowest partition's, as in turn); a single
-        // partition skips Parallel's machinery, which a process would compile for it.
-        if (partitions == 1 || _options.RecoveryThreads <= 1)
+        if (all.Length == 1 || _options.RecoveryThreads <= 1)
         {
-            for (var p = 0; p < partitions && Open(p); p++)
+            for (var k = 0; k < all.Length && Open(k); k++)
             {
             }
         }
         else
         {
-            Parallel.For(0, partitions, new ParallelOptions { MaxDegreeOfParallelism = _options.RecoveryThreads }, (p, loop) =>
+            Parallel.For(0, all.Length, new ParallelOptions { MaxDegreeOfParallelism = _options.RecoveryThreads }, (k, loop) =>
             {
-                if (!Open(p))
+                if (!Open(k))
                 {
                     loop.Break();
                 }
@@ -306,14 +310,22 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
             failure.Throw();
         }
 
-        foreach (var log in logs)
+        var opened = new TopicLog[topics.Count];
+        var first = 0;
+        for (var t = 0; t < topics.Count; t++)
         {
-            Cleaner.Attach(log);
+            var topicLogs = logs[first..(first + topics[t].Partitions)];
+            first += topics[t].Partitions;
+            foreach (var log in topicLogs)
+            {
+                Cleaner.Attach(log);
+            }
+
+            opened[t] = new TopicLog(this, topics[t].Name, topicLogs);
+            _topics.Add(topics[t].Name, opened[t]);
         }
 
-        var topic = new TopicLog(this, name, logs);
-        _topics.Add(name, topic);
-        return topic;
+        return opened;
     }
 
     private void RunMaintenance()
