@@ -98,7 +98,14 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
             var engine = new StateLogEngine(options, directory, directoryLock, recorded, recoveryPoints);
             try
             {
-                engine.OpenTopics(recorded.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (e.Key, e.Value)).ToList());
+                var topics = new (string Name, int Partitions)[recorded.Count];
+                var t = 0;
+                foreach (var (topic, partitions) in recorded.OrderBy(e => e.Key, StringComparer.Ordinal))
+                {
+                    topics[t++] = (topic, partitions);
+                }
+
+                engine.OpenTopics(topics);
 
                 // Recovery may have moved recovery points (Kafka rewrites a checkpoint that is past the log end at once).
                 engine.WriteRecoveryPoints(engine.Partitions().ToDictionary(p => (p.Topic, p.Partition), p => p.RecoveryPoint));
@@ -253,10 +260,26 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
     /// first failing partition's, as in turn); then the opened ones are closed and nothing is added. A single partition
     /// skips Parallel's machinery, which a process would compile for it.
     /// </summary>
-    private TopicLog[] OpenTopics(IReadOnlyList<(string Name, int Partitions)> topics)
+    private TopicLog[] OpenTopics((string Name, int Partitions)[] topics)
     {
-        var configs = topics.Select(t => TopicConfig.Resolve(_options, t.Name)).ToArray();
-        var all = topics.SelectMany((t, i) => Enumerable.Range(0, t.Partitions).Select(p => (Topic: i, Partition: p))).ToArray();
+        // Plain loops: an open runs once per process, and generic queries over tuples would each be compiled for it.
+        var total = 0;
+        foreach (var topic in topics)
+        {
+            total += topic.Partitions;
+        }
+
+        var configs = new TopicConfig[topics.Length];
+        var all = new (int Topic, int Partition)[total];
+        for (int t = 0, k = 0; t < topics.Length; t++)
+        {
+            configs[t] = TopicConfig.Resolve(_options, topics[t].Name);
+            for (var p = 0; p < topics[t].Partitions; p++)
+            {
+                all[k++] = (t, p);
+            }
+        }
+
         var logs = new PartitionLog[all.Length];
         var failures = new ExceptionDispatchInfo?[all.Length];
         bool Open(int k)
@@ -310,9 +333,9 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
             failure.Throw();
         }
 
-        var opened = new TopicLog[topics.Count];
+        var opened = new TopicLog[topics.Length];
         var first = 0;
-        for (var t = 0; t < topics.Count; t++)
+        for (var t = 0; t < topics.Length; t++)
         {
             var topicLogs = logs[first..(first + topics[t].Partitions)];
             first += topics[t].Partitions;
