@@ -318,18 +318,7 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
 
         if (Array.Find(failures, f => f is not null) is { } failure)
         {
-            foreach (var log in logs)
-            {
-                try
-                {
-                    log?.Close();
-                }
-                catch (Exception)
-                {
-                    // The open's failure is the one to report; a partition that cannot close now recovers at the next open.
-                }
-            }
-
+            CloseEach(logs); // the open's failure is the one to report
             failure.Throw();
         }
 
@@ -408,23 +397,9 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
     private void CloseAll(bool clean)
     {
         var partitions = Partitions().ToList();
-        var failed = false;
         try
         {
-            foreach (var partition in partitions)
-            {
-                try
-                {
-                    partition.Close();
-                    failed |= partition.IsFailed;
-                }
-                catch (Exception)
-                {
-                    failed = true; // the others still close; the next open recovers this one
-                }
-            }
-
-            if (clean && !failed)
+            if (CloseEach(partitions) && clean)
             {
                 WriteRecoveryPoints(partitions.ToDictionary(p => (p.Topic, p.Partition), p => p.LogEndOffset));
                 var marker = Path.Combine(DataDirectory, CleanShutdownFileName);
@@ -440,6 +415,29 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
         {
             _directoryLock.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Closes every partition given (null entries skipped) whatever one of them throws; returns whether all closed
+    /// cleanly. A partition that could not is recovered by the next open.
+    /// </summary>
+    private static bool CloseEach(IEnumerable<PartitionLog?> logs)
+    {
+        var clean = true;
+        foreach (var log in logs)
+        {
+            try
+            {
+                log?.Close();
+                clean &= log?.IsFailed != true;
+            }
+            catch (Exception)
+            {
+                clean = false;
+            }
+        }
+
+        return clean;
     }
 
     private static Dictionary<string, int> ReadRecordedPartitions(IStorage storage, string directory)
