@@ -152,8 +152,8 @@ internal sealed partial class PartitionLog
             {
                 var bytes = buffer.AsSpan(0, location.Size);
 
-                // A sealed segment already mapped is read without taking a reference to it: the map's own handle count
-                // keeps the bytes mapped while they are copied, and a map closed meanwhile refuses the read.
+                // A sealed segment already mapped is read without taking a reference to it: the map unmaps only once the
+                // copies in flight are done, and a map closed meanwhile refuses the read.
                 if (!isSealed || !segment.TryReadMapped(location.Position, bytes))
                 {
                     if (!segment.TryAcquire())

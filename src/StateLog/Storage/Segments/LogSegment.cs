@@ -188,8 +188,8 @@ internal sealed class LogSegment
     public int Read(long position, Span<byte> buffer) => _log.Read(position, buffer);
 
     /// <summary>
-    /// Reads from this sealed segment's memory map, if it has one, without the caller holding a reference: the map's
-    /// handle count keeps it mapped during the copy. False when there is no map (yet), or it was closed meanwhile.
+    /// Reads from this sealed segment's memory map, if it has one, without the caller holding a reference: the map
+    /// stays mapped until the copy is done. False when there is no map (yet), or it was closed meanwhile.
     /// </summary>
     public bool TryReadMapped(long position, Span<byte> buffer) => Volatile.Read(ref _mapping) is { } mapping && mapping.TryRead(position, buffer);
 

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using StateLog.Storage.IO;
 
 namespace StateLog.Storage.Segments;
@@ -29,22 +30,29 @@ namespace StateLog.Storage.Segments;
 /// </remarks>
 internal sealed class SegmentMapping : IDisposable
 {
+    /// <summary>Added to <see cref="_readers"/> by <see cref="Dispose"/>: a copy that counts itself in after it sees a negative count and backs out.</summary>
+    private const int Closed = int.MinValue;
+
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
-    private unsafe byte* _pinned;
+    private readonly bool _owned;
+    private unsafe byte* _first;
+
+    /// <summary>The copies in flight (<see cref="TryRead"/>), plus <see cref="Closed"/> once the map is disposed.</summary>
+    private int _readers;
+
+    private int _disposed;
 
     private unsafe SegmentMapping(MemoryMappedFile file, MemoryMappedViewAccessor view, long start, long length, bool owned)
     {
         _file = file;
         _view = view;
+        _owned = owned;
         Start = start;
         Length = length;
-        if (owned)
-        {
-            byte* first = null;
-            _view.SafeMemoryMappedViewHandle.AcquirePointer(ref first);
-            _pinned = first + _view.PointerOffset;
-        }
+        byte* first = null;
+        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref first);
+        _first = first + _view.PointerOffset;
     }
 
     /// <summary>The file position of the first byte mapped.</summary>
@@ -62,10 +70,9 @@ internal sealed class SegmentMapping : IDisposable
     public static SegmentMapping Map(IStorageFile file, long start, long length) => Create(file, start, length, owned: false);
 
     /// <summary>
-    /// Maps as <see cref="Map"/> does, for one reader that disposes the map itself (the cleaner's window): the view's
-    /// handle is taken once, here, until <see cref="Dispose"/>, so <see cref="Bytes"/> reads without counting it per
-    /// copy. Never for a segment's shared map, which a retiring segment disposes under its readers' feet (hence the
-    /// count in <see cref="TryRead"/>).
+    /// Maps as <see cref="Map"/> does, for one reader that disposes the map itself (the cleaner's window), which may
+    /// then read <see cref="Bytes"/> directly. Never for a segment's shared map, which a retiring segment disposes
+    /// under its readers' feet (hence the count in <see cref="TryRead"/>).
     /// </summary>
     public static SegmentMapping MapOwned(IStorageFile file, long start, long length) => Create(file, start, length, owned: true);
 
@@ -89,39 +96,54 @@ internal sealed class SegmentMapping : IDisposable
 
     /// <summary>
     /// Copies the mapped bytes at <paramref name="position"/> into <paramref name="destination"/>; false if they are not
-    /// all mapped, or the map was closed (its segment retired) before the copy began. The view's handle is counted
-    /// for the length of the copy, so closing the map never unmaps bytes being copied.
+    /// all mapped, or the map was closed (its segment retired) before the copy began. The copy counts itself in
+    /// <see cref="_readers"/> and <see cref="Dispose"/> unmaps only once no copy is in flight, so closing the map never
+    /// unmaps bytes being copied.
     /// </summary>
+    /// <remarks>
+    /// Two interlocked adds around a plain copy. <c>SafeBuffer.ReadSpan</c>, which counted the view's handle instead,
+    /// took 38 ns for a cached 120-byte copy where this takes 5, and 170 to 200 ns for one at a random place in 12 MB
+    /// where this takes 33 (a plain copy: 2 and 25).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every point read of a sealed segment: see PartitionLog.GetLatest
-    public bool TryRead(long position, Span<byte> destination)
+    public unsafe bool TryRead(long position, Span<byte> destination)
     {
         if (!Covers(position, destination.Length))
         {
             return false;
         }
 
-        try
+        if (Interlocked.Increment(ref _readers) < 0)
         {
-            _view.SafeMemoryMappedViewHandle.ReadSpan((ulong)(_view.PointerOffset + position - Start), destination);
-            return true;
-        }
-        catch (ObjectDisposedException)
-        {
+            Interlocked.Decrement(ref _readers);
             return false;
         }
+
+        new ReadOnlySpan<byte>(_first + (position - Start), destination.Length).CopyTo(destination);
+        Interlocked.Decrement(ref _readers);
+        return true;
     }
 
     /// <summary>The mapped bytes of a map made by <see cref="MapOwned"/>; not to be used once it is disposed.</summary>
-    public unsafe ReadOnlySpan<byte> Bytes => _pinned != null ? new(_pinned, checked((int)Length)) : throw NotOwned();
+    public unsafe ReadOnlySpan<byte> Bytes => _owned && Volatile.Read(ref _disposed) == 0 ? new(_first, checked((int)Length)) : throw NotOwned();
 
+    /// <summary>Unmaps, once the copies already in flight are done; later copies find the map closed.</summary>
     public unsafe void Dispose()
     {
-        if (_pinned != null)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            _view.SafeMemoryMappedViewHandle.ReleasePointer();
-            _pinned = null;
+            return;
         }
 
+        Interlocked.Add(ref _readers, Closed);
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _readers) != Closed)
+        {
+            spin.SpinOnce(); // each copy is one record's bytes
+        }
+
+        _first = null;
+        _view.SafeMemoryMappedViewHandle.ReleasePointer();
         _view.Dispose();
         _file.Dispose();
     }
