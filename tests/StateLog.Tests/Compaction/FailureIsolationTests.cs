@@ -90,12 +90,14 @@ public sealed class FailureIsolationTests
             await h.Put(k1, $"v{i}");
         }
 
+        // The record is corrupted while its segment is still active, which no background pass cleans: however late the
+        // cleaner's first pass starts (it may clean p0's first segments during the puts), this record is still dirty.
+        await h.Topic.FlushAsync();
+        CompactionHarness.CorruptLatestRecord(p0, k0);
         p0.Roll();
         p1.Roll();
-        CompactionHarness.CorruptLatestRecord(p0, k0);
 
-        h.WaitUntil(() => h.Read(1).Count == 1 && p0.LastCleaningOutcome is not null, TimeSpan.FromSeconds(1), "both partitions were tried");
-        Assert.StartsWith("failed", p0.LastCleaningOutcome);
+        h.WaitUntil(() => h.Read(1).Count == 1 && p0.LastCleaningOutcome?.StartsWith("failed", StringComparison.Ordinal) == true, TimeSpan.FromSeconds(1), "both partitions were tried");
         Assert.Equal("v39", h.Read(1)[0].Value);
     }
 }
