@@ -17,5 +17,12 @@ internal interface IStorageFile : IDisposable
     /// <summary>Makes every write so far durable (fdatasync).</summary>
     void Sync();
 
+    /// <summary>
+    /// Asks the system to start writing the <paramref name="count"/> bytes at <paramref name="position"/> to the device
+    /// without waiting for them, so a later <see cref="Sync"/> has less left to write. It promises nothing: only
+    /// <see cref="Sync"/> makes bytes durable, and reports any failure to write them.
+    /// </summary>
+    void StartWriteback(long position, long count);
+
     void SetLength(long length);
 }

@@ -17,6 +17,14 @@ internal sealed class LogSegment
     /// <summary>How much of the cleaner's output a segment gathers before it writes (<see cref="CreateCleaned"/>).</summary>
     private const int GatherBytes = 1024 * 1024;
 
+    /// <summary>
+    /// Every this many bytes written, a segment asks the system to start writing them to the device
+    /// (<see cref="IStorageFile.StartWriteback"/>), as RocksDB's <c>bytes_per_sync</c> does: the device works while
+    /// appends go on, and the next fsync finds little left. Without it Linux starts only once a tenth of memory is dirty,
+    /// so an fsync after 240 MB of buffered appends wrote all of them (55 to 70 ms; 2 to 3 ms with it).
+    /// </summary>
+    internal const int WritebackBytes = 4 * 1024 * 1024;
+
     private readonly IStorage _storage;
     private readonly IStorageFile _log;
     private readonly int _indexIntervalBytes;
@@ -29,6 +37,9 @@ internal sealed class LogSegment
     private byte[]? _gathered;
     private int _gatheredLength;
 
+    /// <summary>Where the bytes whose writeback has not been started begin (<see cref="WritebackBytes"/>).</summary>
+    private long _writebackFrom;
+
     private LogSegment(IStorage storage, string directory, long baseOffset, IStorageFile log, int indexIntervalBytes)
     {
         _storage = storage;
@@ -37,6 +48,7 @@ internal sealed class LogSegment
         _log = log;
         _indexIntervalBytes = indexIntervalBytes;
         _size = log.Length;
+        _writebackFrom = _size;
         NextOffset = baseOffset;
     }
 
@@ -108,7 +120,7 @@ internal sealed class LogSegment
         else
         {
             WriteGathered();
-            _log.Write(position, batch);
+            Write(position, batch);
         }
 
         Track(position, batch.Length, BinaryPrimitives.ReadInt64BigEndian(batch), lastOffset, maxTimestamp);
@@ -223,6 +235,7 @@ internal sealed class LogSegment
     {
         _log.SetLength(position);
         Volatile.Write(ref _size, Math.Min(Size, position));
+        _writebackFrom = Math.Min(_writebackFrom, position);
     }
 
     /// <summary>Writes both index files whole and fsyncs them (when the segment is sealed or the log closes cleanly).</summary>
@@ -308,12 +321,24 @@ internal sealed class LogSegment
         }
     }
 
+    /// <summary>Writes <paramref name="bytes"/> at <paramref name="position"/>, starting writeback each <see cref="WritebackBytes"/>.</summary>
+    private void Write(long position, ReadOnlySpan<byte> bytes)
+    {
+        _log.Write(position, bytes);
+        var end = position + bytes.Length;
+        if (end - _writebackFrom >= WritebackBytes)
+        {
+            _log.StartWriteback(_writebackFrom, end - _writebackFrom);
+            _writebackFrom = end;
+        }
+    }
+
     /// <summary>Writes the gathered batches where they belong: they are the last bytes the segment's size counts.</summary>
     private void WriteGathered()
     {
         if (_gatheredLength > 0)
         {
-            _log.Write(Size - _gatheredLength, _gathered.AsSpan(0, _gatheredLength));
+            Write(Size - _gatheredLength, _gathered.AsSpan(0, _gatheredLength));
             _gatheredLength = 0;
         }
     }
