@@ -6,7 +6,8 @@ namespace StateLog.Tests.Storage;
 
 /// <summary>
 /// The real file system, with hooks on what the engine asks of it: listing a folder (a hook may block or throw),
-/// reading a file, and starting a file's writeback.
+/// reading a file, and starting a file's writeback. Its files are wrappers, so the engine never memory-maps them
+/// (<c>SegmentMapping.CanMap</c>): every read goes through <see cref="Read"/>.
 /// </summary>
 internal sealed class ObservedStorage : IStorage
 {

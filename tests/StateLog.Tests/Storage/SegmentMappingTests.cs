@@ -71,6 +71,7 @@ public sealed class SegmentMappingTests : IDisposable
         // Long copies (1 MiB) from several threads while the map is disposed, over and over: without the wait, a copy
         // runs into unmapped memory and the test process dies.
         const int CopyBytes = 1024 * 1024;
+        var copied = 0;
         for (var round = 0; round < 40; round++)
         {
             var map = SegmentMapping.Map(_file, 0, FileBytes);
@@ -107,12 +108,14 @@ public sealed class SegmentMappingTests : IDisposable
 
             started.Wait();
             Thread.Sleep(round % 3); // disposed at once, or while copies are well under way
-            map.Dispose();
-            foreach (var (_, refused) in await Task.WhenAll(readers))
+            await Task.Run(map.Dispose).WaitAsync(TimeSpan.FromSeconds(30)); // times out if Dispose waits for copies that ended
+            foreach (var (n, _) in await Task.WhenAll(readers))
             {
-                Assert.Equal(3, refused);
+                copied += n;
             }
         }
+
+        Assert.True(copied > 0, "no copy ran before a dispose");
     }
 
     public void Dispose()

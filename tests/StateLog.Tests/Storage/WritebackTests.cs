@@ -12,8 +12,8 @@ namespace StateLog.Tests.Storage;
 
 /// <summary>
 /// A segment asks the system to start writing back every <see cref="LogSegment.WritebackBytes"/> it writes, so a later
-/// fsync has little left to do: the ranges follow each other from where the file's unstarted bytes begin, end where a
-/// write ended, and never reach past what was written.
+/// fsync has little left to do: the ranges follow each other from where the file's unstarted bytes begin, and end on a
+/// page boundary <see cref="LogSegment.WritebackLagBytes"/> or more behind what was written.
 /// </summary>
 public sealed class WritebackTests : IDisposable
 {
@@ -51,17 +51,19 @@ public sealed class WritebackTests : IDisposable
             }
 
             Append(2);
-            Append(1);
-            Assert.Empty(_writebacks); // 3 MiB so far
             Append(2);
-            Assert.Equal([(segment.LogPath, 0L, 5L * Mebibyte)], _writebacks);
+            Assert.Empty(_writebacks); // 4 MiB written: 3 MiB lie far enough behind the end
+            Append(1);
+            Assert.Equal([(segment.LogPath, 0L, 4L * Mebibyte)], _writebacks);
 
             // A cut (an append round undone) below the started range: the next range starts at the cut.
             segment.TruncateTo(1 * Mebibyte);
             Append(2);
             Append(2);
-            Assert.Equal([(segment.LogPath, 0L, 5L * Mebibyte), (segment.LogPath, 1L * Mebibyte, 4L * Mebibyte)], _writebacks);
-            Assert.Equal(5L * Mebibyte, segment.File.Length);
+            Assert.Single(_writebacks);
+            Append(2);
+            Assert.Equal([(segment.LogPath, 0L, 4L * Mebibyte), (segment.LogPath, 1L * Mebibyte, 5L * Mebibyte)], _writebacks);
+            Assert.Equal(7L * Mebibyte, segment.File.Length);
         }
         finally
         {
@@ -72,31 +74,19 @@ public sealed class WritebackTests : IDisposable
     [Fact]
     public async Task BufferedAppends_StartWritebackAsTheyGo_AndTheFlushedLogReadsBack()
     {
-        StateLogOptions Options(IStorage storage) => new() { DataDirectory = _dir.Path, Durability = Durability.Buffered, EnableCleaner = false, Storage = storage };
-        var value = new byte[1000];
         using (var engine = StateLogEngine.Open(Options(_storage)))
         {
             var log = engine.GetTopic("events", 1);
-            var batch = new (ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte>? Value)[1000];
-            for (var round = 0; round < 12; round++) // about 12 MB
-            {
-                for (var i = 0; i < batch.Length; i++)
-                {
-                    value[0] = (byte)round;
-                    batch[i] = (Encoding.UTF8.GetBytes($"k{i}"), value.ToArray());
-                }
-
-                await log.AppendBatchAsync(batch);
-            }
-
+            await AppendMegabytes(log, 12);
             await log.FlushAsync();
             var path = Assert.Single(Directory.GetFiles(Path.Combine(_dir.Path, "events-0"), "*.log"));
             var ranges = _writebacks.Where(w => w.Path == path).ToArray();
-            Assert.Equal(2, ranges.Length); // 4 MiB and 8 MiB of the file's 12 MB
+            Assert.Equal(2, ranges.Length); // of the file's 12 MB
             Assert.Equal(0, ranges[0].Position);
             Assert.Equal(ranges[0].Position + ranges[0].Count, ranges[1].Position);
             Assert.All(ranges, r => Assert.InRange(r.Count, LogSegment.WritebackBytes, LogSegment.WritebackBytes + (2 * Mebibyte)));
-            Assert.True(ranges[1].Position + ranges[1].Count <= new FileInfo(path).Length);
+            Assert.All(ranges, r => Assert.Equal(0, (r.Position + r.Count) % 4096));
+            Assert.True(ranges[1].Position + ranges[1].Count <= new FileInfo(path).Length - LogSegment.WritebackLagBytes);
         }
 
         using (var engine = StateLogEngine.Open(Options(OsStorage.Instance)))
@@ -110,5 +100,38 @@ public sealed class WritebackTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task AWritebackThatFails_FailsTheNextFlush_NotTheAppends()
+    {
+        var failing = new ObservedStorage { Writeback = (_, _, _) => throw new IOException("sync_file_range failed: Input/output error (errno 5).") };
+        using var engine = StateLogEngine.Open(Options(failing));
+        var log = engine.GetTopic("events", 1);
+
+        await AppendMegabytes(log, 8); // past the first writeback
+
+        var e = await Assert.ThrowsAsync<PartitionFailedException>(async () => await log.FlushAsync());
+        Assert.Contains("errno 5", e.InnerException!.Message);
+        await Assert.ThrowsAsync<PartitionFailedException>(async () => await log.AppendBatchAsync([("k"u8.ToArray(), "v"u8.ToArray())]));
+    }
+
     public void Dispose() => _dir.Dispose();
+
+    private StateLogOptions Options(IStorage storage) => new() { DataDirectory = _dir.Path, Durability = Durability.Buffered, EnableCleaner = false, Storage = storage };
+
+    /// <summary>Appends rounds of 1,000 records of 1,000 bytes (about 1 MB each); the value's first byte is the round.</summary>
+    private static async Task AppendMegabytes(TopicLog log, int rounds)
+    {
+        var batch = new (ReadOnlyMemory<byte> Key, ReadOnlyMemory<byte>? Value)[1000];
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var i = 0; i < batch.Length; i++)
+            {
+                var value = new byte[1000];
+                value[0] = (byte)round;
+                batch[i] = (Encoding.UTF8.GetBytes($"k{i}"), value);
+            }
+
+            await log.AppendBatchAsync(batch);
+        }
+    }
 }

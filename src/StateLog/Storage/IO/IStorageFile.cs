@@ -19,9 +19,10 @@ internal interface IStorageFile : IDisposable
 
     /// <summary>
     /// Asks the system to start writing the <paramref name="count"/> bytes at <paramref name="position"/> to the device
-    /// without waiting for them, so a later <see cref="Sync"/> has less left to write. It promises nothing: only
-    /// <see cref="Sync"/> makes bytes durable, and reports any failure to write them.
+    /// without waiting for them, so a later <see cref="Sync"/> has less left to write. It makes nothing durable; only
+    /// <see cref="Sync"/> does.
     /// </summary>
+    /// <exception cref="System.IO.IOException">The system reported a failure to write the bytes.</exception>
     void StartWriteback(long position, long count);
 
     void SetLength(long length);

@@ -8,14 +8,17 @@ namespace StateLog.Storage.IO;
 /// <summary>
 /// The POSIX calls .NET does not expose: fdatasync (a log append needs its data, not its mtime, on disk), fsync of a
 /// folder (so creations and renames survive power loss), flock (which .NET's own locking can be configured off) and
-/// Linux's sync_file_range (to start writeback early). Failures surface as <see cref="IOException"/> with the errno
-/// text, but for <see cref="StartWriteback"/>'s, which the next fdatasync reports.
+/// Linux's sync_file_range (to start writeback early). Failures are never swallowed: they surface as
+/// <see cref="IOException"/> with the errno text.
 /// </summary>
 internal static class NativeMethods
 {
     private const int LockExclusiveNonBlocking = 2 | 4; // LOCK_EX | LOCK_NB
     private const int ReadOnly = 0;
     private const uint SyncFileRangeWrite = 2; // SYNC_FILE_RANGE_WRITE: start writeback of the range's dirty pages, wait for none
+    private const int Einval = 22;
+    private const int Enosys = 38;
+    private const int Eopnotsupp = 95;
 
     public static void SyncFile(FileStream stream)
     {
@@ -35,14 +38,16 @@ internal static class NativeMethods
 
     /// <summary>
     /// Starts writeback of a range of the file's dirty pages and returns without waiting (RocksDB's
-    /// <c>bytes_per_sync</c>): Linux only, and a failure is ignored, since this call only starts early what the next
-    /// fdatasync does, and that fdatasync reports any error writing the pages.
+    /// <c>bytes_per_sync</c>); Linux only. A file system that cannot do it (<c>EINVAL</c>, <c>ENOSYS</c>,
+    /// <c>EOPNOTSUPP</c>) is no failure: the next fdatasync writes everything. Any other error is thrown, since a file
+    /// system may report a page it gave up on only to the call that started its writeback.
     /// </summary>
-    public static void StartWriteback(SafeFileHandle handle, long position, long count)
+    public static void StartWriteback(SafeFileHandle handle, long position, long count, string path)
     {
-        if (OperatingSystem.IsLinux())
+        if (OperatingSystem.IsLinux() && sync_file_range((int)handle.DangerousGetHandle(), position, count, SyncFileRangeWrite) != 0
+            && Marshal.GetLastPInvokeError() is not (Einval or Enosys or Eopnotsupp))
         {
-            _ = sync_file_range((int)handle.DangerousGetHandle(), position, count, SyncFileRangeWrite);
+            throw LastError($"sync_file_range of '{path}'");
         }
     }
 

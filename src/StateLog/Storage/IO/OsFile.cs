@@ -35,7 +35,7 @@ internal sealed class OsFile(string path, FileStream stream) : IStorageFile
 
     public void Sync() => NativeMethods.SyncFile(stream);
 
-    public void StartWriteback(long position, long count) => NativeMethods.StartWriteback(Handle, position, count);
+    public void StartWriteback(long position, long count) => NativeMethods.StartWriteback(Handle, position, count, Path);
 
     public void SetLength(long length) => RandomAccess.SetLength(Handle, length);
 

@@ -19,11 +19,21 @@ internal sealed class LogSegment
 
     /// <summary>
     /// Every this many bytes written, a segment asks the system to start writing them to the device
-    /// (<see cref="IStorageFile.StartWriteback"/>), as RocksDB's <c>bytes_per_sync</c> does: the device works while
-    /// appends go on, and the next fsync finds little left. Without it Linux starts only once a tenth of memory is dirty,
-    /// so an fsync after 240 MB of buffered appends wrote all of them (55 to 70 ms; 2 to 3 ms with it).
+    /// (<see cref="IStorageFile.StartWriteback"/>), as RocksDB's <c>bytes_per_sync</c>: the device works while appends
+    /// go on, and the next fsync finds little left. Linux's own writeback starts only once dirty pages pass its
+    /// background threshold (a tenth of available memory) or are 30 s old, so an fsync after the benchmark's 240 MB of
+    /// buffered appends wrote nearly all of them (55 to 70 ms; 2 to 3 ms with this).
     /// </summary>
     internal const int WritebackBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// How far behind the end writeback stays, in whole pages, as RocksDB's range sync does: the last page written is
+    /// usually partly filled, and a page under writeback that the next append dirties again is written twice (and on
+    /// file systems that keep pages stable during writeback, the append waits for it).
+    /// </summary>
+    internal const int WritebackLagBytes = 1024 * 1024;
+
+    private const int PageBytes = 4096;
 
     private readonly IStorage _storage;
     private readonly IStorageFile _log;
@@ -39,6 +49,9 @@ internal sealed class LogSegment
 
     /// <summary>Where the bytes whose writeback has not been started begin (<see cref="WritebackBytes"/>).</summary>
     private long _writebackFrom;
+
+    /// <summary>A failure starting writeback, which every <see cref="Sync"/> from then on reports: the bytes it covered may never reach the device.</summary>
+    private IOException? _writebackFailure;
 
     private LogSegment(IStorage storage, string directory, long baseOffset, IStorageFile log, int indexIntervalBytes)
     {
@@ -228,6 +241,10 @@ internal sealed class LogSegment
         WriteGathered();
         ReturnGathered();
         _log.Sync();
+        if (_writebackFailure is { } failure)
+        {
+            throw new IOException($"Writing '{LogPath}' back to the device failed earlier: {failure.Message}", failure);
+        }
     }
 
     /// <summary>Cuts the file at <paramref name="position"/> (a batch boundary found by recovery).</summary>
@@ -276,7 +293,8 @@ internal sealed class LogSegment
     {
         if (Interlocked.Decrement(ref _references) == 0)
         {
-            // No reader holds the segment and none can acquire it any more: nothing reads the map now.
+            // No reader holds the segment and none can acquire it any more; a lock-free copy out of the map may still
+            // be in flight, and the map's Dispose waits for it.
             ReturnGathered();
             Interlocked.Exchange(ref _mapping, null)?.Dispose();
             _log.Dispose();
@@ -321,15 +339,28 @@ internal sealed class LogSegment
         }
     }
 
-    /// <summary>Writes <paramref name="bytes"/> at <paramref name="position"/>, starting writeback each <see cref="WritebackBytes"/>.</summary>
+    /// <summary>
+    /// Writes <paramref name="bytes"/> at <paramref name="position"/>, then starts writeback of the next
+    /// <see cref="WritebackBytes"/> or more once they lie <see cref="WritebackLagBytes"/> behind the end, up to a page
+    /// boundary.
+    /// </summary>
     private void Write(long position, ReadOnlySpan<byte> bytes)
     {
         _log.Write(position, bytes);
-        var end = position + bytes.Length;
-        if (end - _writebackFrom >= WritebackBytes)
+        var until = (position + bytes.Length - WritebackLagBytes) & ~(long)(PageBytes - 1);
+        if (until - _writebackFrom >= WritebackBytes)
         {
-            _log.StartWriteback(_writebackFrom, end - _writebackFrom);
-            _writebackFrom = end;
+            try
+            {
+                _log.StartWriteback(_writebackFrom, until - _writebackFrom);
+            }
+            catch (IOException e)
+            {
+                // Bytes already acknowledged may be lost: the next durability point fails instead of this append.
+                _writebackFailure ??= e;
+            }
+
+            _writebackFrom = until;
         }
     }
 

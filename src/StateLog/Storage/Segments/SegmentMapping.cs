@@ -36,6 +36,7 @@ internal sealed class SegmentMapping : IDisposable
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
     private readonly bool _owned;
+    /// <summary>The first mapped byte, pinned for the map's life: a map is unmapped only by <see cref="Dispose"/> (a segment disposes its map at its last release).</summary>
     private unsafe byte* _first;
 
     /// <summary>The copies in flight (<see cref="TryRead"/>), plus <see cref="Closed"/> once the map is disposed.</summary>
@@ -80,12 +81,15 @@ internal sealed class SegmentMapping : IDisposable
     {
         var handle = ((OsFile)file).Handle;
         var map = MemoryMappedFile.CreateFromFile(handle, mapName: null, capacity: 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
+        MemoryMappedViewAccessor? view = null;
         try
         {
-            return new SegmentMapping(map, map.CreateViewAccessor(start, length, MemoryMappedFileAccess.Read), start, length, owned);
+            view = map.CreateViewAccessor(start, length, MemoryMappedFileAccess.Read);
+            return new SegmentMapping(map, view, start, length, owned);
         }
         catch
         {
+            view?.Dispose();
             map.Dispose();
             throw;
         }

@@ -172,7 +172,7 @@ internal sealed class FaultStorage(IStorage inner) : IStorage
             file.Sync();
         }
 
-        public void StartWriteback(long position, long count) => file.StartWriteback(position, count); // fails nothing: Sync reports
+        public void StartWriteback(long position, long count) => file.StartWriteback(position, count); // not numbered: the suites fail writes and syncs
 
         public void SetLength(long length)
         {
