@@ -8,7 +8,8 @@ namespace StateLog.Generators.Tests;
 
 /// <summary>
 /// The typed base over the real engine, for what the DI end-to-end tests do not reach: non-string keys through
-/// ReadAsync, a struct entity, and unreadable records named by topic, partition and offset.
+/// ReadAsync, a struct entity, string keys too long for the stack, and unreadable records named by topic, partition and
+/// offset.
 /// </summary>
 public sealed class TypedTopicTests : IDisposable
 {
@@ -25,6 +26,9 @@ public sealed class TypedTopicTests : IDisposable
 
         [CompactedTopic("counters")]
         public sealed record Counter([Key] long Id, int Count);
+
+        [CompactedTopic("names")]
+        public sealed record Name([Key] string Id, int Length);
 
         public static class Probe
         {
@@ -59,6 +63,27 @@ public sealed class TypedTopicTests : IDisposable
                 return fromGet + "|" + fromRead;
             }
 
+            public static async Task<string> StringKeys(string directory)
+            {
+                await using var engine = StateLogEngine.Open(new StateLogOptions { DataDirectory = directory, Durability = Durability.Buffered });
+                var names = new NameTopic(engine);
+                var longKey = new string('é', 300); // 600 bytes of UTF-8: too long for the stack buffer GetAsync encodes a key into
+                await names.PutAsync(new Name(longKey, longKey.Length));
+                await names.PutAsync(new Name("short", 5));
+                string nullKey;
+                try
+                {
+                    await names.GetAsync(null!);
+                    nullKey = "no exception";
+                }
+                catch (ArgumentNullException ex)
+                {
+                    nullKey = ex.ParamName!;
+                }
+
+                return $"{(await names.GetAsync(longKey))?.Length}|{(await names.GetAsync("short"))?.Length}|{(await names.GetAsync(longKey[..299]))?.Length ?? -1}|{nullKey}";
+            }
+
             private static async Task<string> Catch(Func<Task> action)
             {
                 try
@@ -84,6 +109,16 @@ public sealed class TypedTopicTests : IDisposable
         var result = await (Task<string>)assembly.Call("Typed.Probe", "Run", _directory)!;
 
         Assert.Equal("-7@0:1,-7@1:tombstone|2.5|0|2.5", result);
+    }
+
+    [Fact]
+    public async Task StringKeys_LongOrShort_ReadBack_AndANullKeyIsRefused()
+    {
+        using var assembly = Load();
+
+        var result = await (Task<string>)assembly.Call("Typed.Probe", "StringKeys", _directory)!;
+
+        Assert.Equal("300|5|-1|key", result);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -20,6 +21,9 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
 {
     /// <summary>First rent for a put; most records fit, larger ones grow the buffer.</summary>
     private const int InitialBufferBytes = 256;
+
+    /// <summary>The largest encoded key <see cref="GetAsync"/> keeps on the stack.</summary>
+    private const int StackKeyBytes = 256;
 
     private readonly TopicLog _log;
     private readonly IKeyCodec<TKey> _keys;
@@ -98,16 +102,27 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
         }
 
         // Not an async method (nothing here waits), but failures still travel in the task, as they would from one.
+        byte[]? rented = null;
         try
         {
-            using var buffer = EncodeKey(key);
+            // A key short enough is encoded on the stack: a read then rents and allocates nothing for it.
+            var max = key is null ? 0 : _keys.GetMaxByteCount(key);
+            var encoded = max <= StackKeyBytes ? stackalloc byte[StackKeyBytes] : (rented = ArrayPool<byte>.Shared.Rent(max));
+            encoded = encoded[..EncodeKey(key, encoded)];
 
             // Deserialized straight from the record's bytes: no intermediate array of the value.
-            return ValueTask.FromResult(_log.GetLatest(buffer.WrittenMemory.Span, (Topic: this, Key: buffer.WrittenMemory), [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (s, bytes) => s.Topic.DeserializeLatest(bytes, s.Key)));
+            return ValueTask.FromResult(_log.GetLatest(encoded, (Topic: this, Key: key), [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (s, bytes) => s.Topic.DeserializeLatest(bytes, s.Key)));
         }
         catch (Exception e)
         {
             return ValueTask.FromException<T?>(e);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 
@@ -180,14 +195,20 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
 
     private int WriteKey(PooledBufferWriter buffer, TKey key, string argument)
     {
+        var length = EncodeKey(key, buffer.GetSpan(key is null ? 0 : _keys.GetMaxByteCount(key)), argument);
+        buffer.Advance(length);
+        return length;
+    }
+
+    /// <summary>Encodes <paramref name="key"/> into <paramref name="destination"/> (room for its maximum size) and returns the bytes written.</summary>
+    private int EncodeKey(TKey key, Span<byte> destination, string argument = "key")
+    {
         if (key is null)
         {
             throw new ArgumentNullException(argument, $"A key of topic '{Name}' cannot be null.");
         }
 
-        var length = _keys.Encode(key, buffer.GetSpan(_keys.GetMaxByteCount(key)));
-        buffer.Advance(length);
-        return length;
+        return _keys.Encode(key, destination);
     }
 
     /// <summary>A stored value is contiguous, so a generated formatter reads it without <see cref="MessagePackReader"/>.</summary>
@@ -205,7 +226,7 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private T DeserializeLatest(ReadOnlyMemory<byte> bytes, ReadOnlyMemory<byte> key)
+    private T DeserializeLatest(ReadOnlyMemory<byte> bytes, TKey key)
     {
         try
         {
@@ -213,8 +234,9 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The partition is only worked out on failure, to keep murmur2 off the read path.
-            throw new RecordSerializationException(Name, _log.PartitionFor(key.Span), -1, typeof(T), ex);
+            // The partition is only worked out on failure, to keep the key's encoding and murmur2 off the read path.
+            using var encoded = EncodeKey(key);
+            throw new RecordSerializationException(Name, _log.PartitionFor(encoded.WrittenMemory.Span), -1, typeof(T), ex);
         }
     }
 
