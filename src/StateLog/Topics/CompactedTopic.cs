@@ -94,6 +94,7 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
     /// <exception cref="RecordSerializationException">The stored value is not a <typeparamref name="T"/>; the offset is -1 because a
     /// latest-value lookup does not report it.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see PartitionLog.GetLatest
+    [SkipLocalsInit] // the key's stack buffer is read only where the codec wrote it
     public ValueTask<T?> GetAsync(TKey key, CancellationToken cancellationToken = default)
     {
         if (cancellationToken.IsCancellationRequested)

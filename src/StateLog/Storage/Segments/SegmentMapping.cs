@@ -30,12 +30,13 @@ namespace StateLog.Storage.Segments;
 /// </remarks>
 internal sealed class SegmentMapping : IDisposable
 {
-    /// <summary>Added to <see cref="_readers"/> by <see cref="Dispose"/>: a copy that counts itself in after it sees a negative count and backs out.</summary>
+    /// <summary>Added to <see cref="_readers"/> by <see cref="Dispose"/>; a copy that counts itself in after that sees a negative count and backs out.</summary>
     private const int Closed = int.MinValue;
 
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
     private readonly bool _owned;
+
     /// <summary>The first mapped byte, pinned for the map's life: a map is unmapped only by <see cref="Dispose"/> (a segment disposes its map at its last release).</summary>
     private unsafe byte* _first;
 
