@@ -241,7 +241,7 @@ internal sealed class LogSegment
         WriteGathered();
         ReturnGathered();
         _log.Sync();
-        if (_writebackFailure is { } failure)
+        if (Volatile.Read(ref _writebackFailure) is { } failure) // set on the writing thread, read by whichever flushes
         {
             throw new IOException($"Writing '{LogPath}' back to the device failed earlier: {failure.Message}", failure);
         }
@@ -357,7 +357,7 @@ internal sealed class LogSegment
             catch (IOException e)
             {
                 // Bytes already acknowledged may be lost: the next durability point fails instead of this append.
-                _writebackFailure ??= e;
+                Interlocked.CompareExchange(ref _writebackFailure, e, null);
             }
 
             _writebackFrom = until;
