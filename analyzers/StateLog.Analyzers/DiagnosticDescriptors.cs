@@ -84,6 +84,15 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Error,
         "Every topic has at least one partition; keys are spread over the partitions with Kafka's default partitioner.");
 
+    public static readonly DiagnosticDescriptor TopicNameCaseCollision = Create(
+        ProblemIds.TopicNameCaseCollision,
+        "Topic names differ only in letter case",
+        "Type '{0}' uses the topic name '{1}', which differs only in letter case from '{2}' of type '{3}'; give the topics names that differ in more than case",
+        DesignCategory,
+        DiagnosticSeverity.Error,
+        "On a case-insensitive file system (the default on Windows and macOS) the two topics' partition folders would be one folder, and the engine refuses the second name at run time.",
+        WellKnownDiagnosticTags.CompilationEnd);
+
     public static readonly DiagnosticDescriptor UnserializableMember = Create(
         ProblemIds.UnserializableMember,
         UnserializableTitle,
@@ -143,6 +152,7 @@ internal static class DiagnosticDescriptors
         InaccessibleEntity,
         GenericEntity,
         InvalidPartitionCount,
+        TopicNameCaseCollision,
         UnserializableMember,
         DuplicateWireName,
         UnrestorableKey,

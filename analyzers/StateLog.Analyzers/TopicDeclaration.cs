@@ -9,7 +9,7 @@ using StateLog.Generators.Parsing;
 
 namespace StateLog.Analyzers;
 
-/// <summary>One <c>[CompactedTopic("name")]</c> use, as collected for the duplicate-name check (SLOG005).</summary>
+/// <summary>One <c>[CompactedTopic("name")]</c> use, as collected for the duplicate-name checks (SLOG005, SLOG009).</summary>
 internal sealed class TopicDeclaration
 {
     private TopicDeclaration(string name, string typeName, Location location)
@@ -40,12 +40,13 @@ internal sealed class TopicDeclaration
     }
 
     /// <summary>
-    /// Reports every declaration of a name after the first. "First" is by file path, then position, so the
-    /// result does not depend on the order in which types were analyzed.
+    /// Reports every declaration of a name after the first (SLOG005), and every name after the first that differs from
+    /// it only in letter case (SLOG009). "First" is by file path, then position, so the result does not depend on the
+    /// order in which types were analyzed.
     /// </summary>
     public static void ReportDuplicates(CompilationAnalysisContext context, IEnumerable<TopicDeclaration> topics)
     {
-        foreach (var group in topics.GroupBy(t => t.Name, StringComparer.Ordinal))
+        foreach (var group in topics.GroupBy(t => t.Name, StringComparer.OrdinalIgnoreCase))
         {
             var ordered = group
                 .OrderBy(t => t.Location.SourceTree?.FilePath, StringComparer.Ordinal)
@@ -53,13 +54,11 @@ internal sealed class TopicDeclaration
                 .ToList();
             for (var i = 1; i < ordered.Count; i++)
             {
-                var duplicate = ordered[i];
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.DuplicateTopicName,
-                    duplicate.Location,
-                    duplicate.TypeName,
-                    duplicate.Name,
-                    ordered[0].TypeName));
+                var declaration = ordered[i];
+                var sameName = ordered.Take(i).FirstOrDefault(t => string.Equals(t.Name, declaration.Name, StringComparison.Ordinal));
+                context.ReportDiagnostic(sameName is not null
+                    ? Diagnostic.Create(DiagnosticDescriptors.DuplicateTopicName, declaration.Location, declaration.TypeName, declaration.Name, sameName.TypeName)
+                    : Diagnostic.Create(DiagnosticDescriptors.TopicNameCaseCollision, declaration.Location, declaration.TypeName, declaration.Name, ordered[0].Name, ordered[0].TypeName));
             }
         }
     }

@@ -6,13 +6,19 @@ namespace StateLog.Analyzers.CodeFixes.TopicNames;
 internal static class ValidTopicName
 {
     /// <summary>
-    /// Lower-cases <paramref name="name"/>, replaces every character outside <c>[a-z0-9._-]</c> with <c>-</c> and cuts
-    /// it to the maximum length; when that leaves nothing usable (empty, <c>.</c> or <c>..</c>), the type name
-    /// <paramref name="fallback"/> is treated the same way.
+    /// Lower-cases <paramref name="name"/>, replaces every character outside <c>[a-z0-9._-]</c> with <c>-</c>, cuts
+    /// it to the maximum length, and turns the dot after a leading Windows device name into <c>-</c>
+    /// (<c>con.events</c> becomes <c>con-events</c>); when that leaves nothing usable (empty, <c>.</c> or <c>..</c>),
+    /// the type name <paramref name="fallback"/> is treated the same way.
     /// </summary>
     public static string From(string? name, string fallback)
     {
         var candidate = Sanitize(name ?? string.Empty);
+        if (TopicName.DeviceStem(candidate) is { } stem)
+        {
+            candidate = stem + "-" + candidate.Substring(stem.Length + 1);
+        }
+
         return candidate is "" or "." or ".." ? Sanitize(fallback) : candidate;
     }
 

@@ -27,6 +27,9 @@ internal static class ProblemIds
     /// <summary><c>Partitions</c> below 1. Location: the <c>Partitions = n</c> argument. Args: type, value.</summary>
     public const string InvalidPartitions = "SLOG008";
 
+    /// <summary>Two topic names that differ only in letter case (reported by the analyzer, never by the parser).</summary>
+    public const string TopicNameCaseCollision = "SLOG009";
+
     /// <summary>Member type not serializable. Location: member identifier. Args: type, member, member type.</summary>
     public const string UnserializableMember = "SLOG020";
 

@@ -150,7 +150,8 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
     /// <summary>Opens or creates a topic.</summary>
     /// <param name="name">The topic name (Kafka's rule).</param>
     /// <param name="partitions">The partition count; <see langword="null"/> uses the recorded count, or 1 for a new topic.</param>
-    /// <exception cref="InvalidTopicNameException">The name breaks the rule; nothing was created.</exception>
+    /// <exception cref="InvalidTopicNameException">The name breaks the rule, or differs from an existing topic's only in
+    /// letter case; nothing was created.</exception>
     /// <exception cref="TopicConfigurationMismatchException">The topic exists with another partition count.</exception>
     public TopicLog GetTopic(string name, int? partitions = null)
     {
@@ -171,6 +172,11 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
                 }
 
                 return existing;
+            }
+
+            if (TopicName.CaseCollision(name, _recordedPartitions.Keys) is { } collision)
+            {
+                throw new InvalidTopicNameException(name, collision);
             }
 
             var count = partitions ?? 1;

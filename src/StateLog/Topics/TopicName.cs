@@ -1,8 +1,12 @@
 using System;
+using System.Collections.Generic;
 
 namespace StateLog;
 
-/// <summary>Kafka's topic-name rule, which also keeps every partition folder inside the data directory.</summary>
+/// <summary>
+/// Kafka's topic-name rule, which also keeps every partition folder inside the data directory, and one rule of
+/// Windows's: a folder whose name up to its first '.' is a device name opens that device.
+/// </summary>
 internal static class TopicName
 {
     /// <summary>Kafka's limit: a partition folder <c>{name}-{partition}</c> must fit a 255-byte file name.</summary>
@@ -35,6 +39,50 @@ internal static class TopicName
             {
                 var shown = char.IsControl(c) || c > 0x7e ? $"U+{(int)c:X4}" : $"'{c}'";
                 return $"A topic name may contain only ASCII letters, digits, '.', '_' and '-', but '{Printable(name)}' contains {shown}.";
+            }
+        }
+
+        if (DeviceStem(name) is { } stem)
+        {
+            return $"A topic name cannot start with '{stem}.': Windows opens any file or folder named '{stem}.<anything>' as its {stem.ToUpperInvariant()} device, so the partition folder '{name}-0' could not be made there.";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The part of <paramref name="name"/> before its first '.' when that is a Windows device name (CON, PRN, AUX, NUL,
+    /// COM0-9, LPT0-9, in any case), else <see langword="null"/>. A name without a dot is safe: its folder,
+    /// <c>{name}-{partition}</c>, is never a device name itself. Checked on every system, so a data directory can move
+    /// between them.
+    /// </summary>
+    public static string? DeviceStem(string name)
+    {
+        var dot = name.IndexOf('.');
+        if (dot is not (3 or 4))
+        {
+            return null;
+        }
+
+        var stem = name.Substring(0, dot);
+        var upper = stem.ToUpperInvariant();
+        var isDevice = upper is "CON" or "PRN" or "AUX" or "NUL"
+            || (upper.Length == 4 && (upper.StartsWith("COM", StringComparison.Ordinal) || upper.StartsWith("LPT", StringComparison.Ordinal)) && upper[3] is >= '0' and <= '9');
+        return isDevice ? stem : null;
+    }
+
+    /// <summary>
+    /// Why a new topic <paramref name="name"/> cannot join <paramref name="existing"/> topics, or <see langword="null"/>
+    /// when it can: names that differ only in letter case share their partition folders on a case-insensitive file
+    /// system (the default on Windows and macOS), where two topics would write into one log.
+    /// </summary>
+    public static string? CaseCollision(string name, IEnumerable<string> existing)
+    {
+        foreach (var other in existing)
+        {
+            if (string.Equals(name, other, StringComparison.OrdinalIgnoreCase) && !string.Equals(name, other, StringComparison.Ordinal))
+            {
+                return $"The topic name '{name}' differs from the existing topic '{other}' only in letter case; on a case-insensitive file system (the default on Windows and macOS) their partition folders would be one folder, so names must differ in more than case.";
             }
         }
 

@@ -12,6 +12,8 @@ public class FixTopicNameCodeFixTests
     [InlineData("Ünïcode/Name", "-n-code-name")]
     [InlineData("..", "session")]
     [InlineData("", "session")]
+    [InlineData("CON.events", "con-events")]
+    [InlineData("com1.v2.x", "com1-v2.x")]
     public Task SLOG004_Fix_ReplacesNameWithValidOne(string invalid, string valid) =>
         Verify.CodeFixAsync<FixTopicNameCodeFixProvider>(
             $$"""

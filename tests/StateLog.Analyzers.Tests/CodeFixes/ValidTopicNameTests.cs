@@ -16,6 +16,8 @@ public class ValidTopicNameTests
     [InlineData("tab\tand\nnewline")]
     [InlineData("日本語")]
     [InlineData("Already-Valid_1.0")]
+    [InlineData("NUL.log")]
+    [InlineData("Lpt3.")]
     public void From_AlwaysReturnsAValidName(string? name)
     {
         var valid = ValidTopicName.From(name, "UserSession");

@@ -24,6 +24,8 @@ public class SLOG004InvalidTopicNameTests
     [InlineData("\".\"")]
     [InlineData("\"..\"")]
     [InlineData("\"a b\"")]
+    [InlineData("\"con.events\"")]
+    [InlineData("\"COM7.x\"")]
     [InlineData("null")]
     public Task SLOG004_InvalidName_Reports(string literal) =>
         Verify.AnalyzerAsync(
@@ -53,6 +55,7 @@ public class SLOG004InvalidTopicNameTests
     [InlineData("user-activity")]
     [InlineData("Orders.v2_eu")]
     [InlineData("...")]
+    [InlineData("console.v2")]
     public Task SLOG004_ValidName_DoesNotReport(string name) =>
         Verify.AnalyzerAsync(
             $$"""

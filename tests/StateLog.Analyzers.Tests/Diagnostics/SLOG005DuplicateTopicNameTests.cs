@@ -60,7 +60,7 @@ public class SLOG005DuplicateTopicNameTests
             [CompactedTopic("users")]
             public sealed record User([Key] string Id);
 
-            [CompactedTopic("Users")]
+            [CompactedTopic("user-profiles")]
             public sealed record UserProfile([Key] string Id);
             """);
 }

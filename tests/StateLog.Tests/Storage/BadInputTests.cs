@@ -19,7 +19,11 @@ public sealed class BadInputTests : IDisposable
     public static TheoryData<string> BadNames() => new()
     {
         "../x", "/etc/x", "a/b", "a\\b", ".", "..", "", new string('a', 250), "tab\there", "nul\0x", "new\nline", "spa ce", "ünïcode", "C:x", "~home",
+        "con.events", "NUL.x", "aux.", "Prn.v2", "com1.a", "LPT9.b", "com0.x",
     };
+
+    /// <summary>Names near the Windows device names that are still fine: no dot right after the device name.</summary>
+    public static TheoryData<string> DeviceLikeNames() => new() { "con", "con-events", "console.x", "com10.x", "coma.x", "lpt.x", "nul_x", "x.con.y" };
 
     [Theory]
     [MemberData(nameof(BadNames))]
@@ -33,6 +37,36 @@ public sealed class BadInputTests : IDisposable
         Assert.Equal(before, Snapshot());
         Assert.Empty(engine.TopicNames);
         Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), "x-0")));
+    }
+
+    [Theory]
+    [MemberData(nameof(DeviceLikeNames))]
+    public void DeviceLikeName_IsAccepted(string name)
+    {
+        using var engine = StateLogEngine.Open(Options());
+        Assert.Equal(name, engine.GetTopic(name).Name);
+        Assert.True(Directory.Exists(Path.Combine(_dir.Path, name + "-0")));
+    }
+
+    [Fact]
+    public void NameDifferingOnlyInCase_IsRejected_AndNothingIsCreated()
+    {
+        using (var engine = StateLogEngine.Open(Options()))
+        {
+            var users = engine.GetTopic("users", 2);
+            var before = Snapshot();
+            var e = Assert.Throws<InvalidTopicNameException>(() => engine.GetTopic("Users"));
+            Assert.Equal("Users", e.TopicName);
+            Assert.Contains("'users' only in letter case", e.Message, StringComparison.Ordinal);
+            Assert.Equal(before, Snapshot());
+            Assert.Equal(["users"], engine.TopicNames);
+            Assert.Same(users, engine.GetTopic("users"));
+        }
+
+        // The topics recorded on disk guard a later open too, before any of them is asked for.
+        using var reopened = StateLogEngine.Open(Options());
+        Assert.Throws<InvalidTopicNameException>(() => reopened.GetTopic("USERS", 2));
+        Assert.Equal(["users"], reopened.TopicNames);
     }
 
     [Fact]
