@@ -57,7 +57,15 @@ internal sealed class LatestRecordScan(IReadOnlyList<PartitionLog> partitions, C
             }
         }
 
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        /// <summary>Ends the scan: later calls to <see cref="MoveNextAsync"/> return false.</summary>
+        public ValueTask DisposeAsync()
+        {
+            _partition = partitions.Count;
+            _records.Clear();
+            _index = 0;
+            ReleaseLive();
+            return ValueTask.CompletedTask;
+        }
 
         /// <summary>Reads the next chunk of latest records into the list; false at the end of the last partition.</summary>
         private bool ReadChunk()
@@ -74,7 +82,7 @@ internal sealed class LatestRecordScan(IReadOnlyList<PartitionLog> partitions, C
                 if (_next < 0)
                 {
                     _partition++;
-                    _live = null;
+                    ReleaseLive();
                     continue;
                 }
 
@@ -90,6 +98,12 @@ internal sealed class LatestRecordScan(IReadOnlyList<PartitionLog> partitions, C
             }
 
             return false;
+        }
+
+        private void ReleaseLive()
+        {
+            _live?.Release();
+            _live = null;
         }
     }
 }

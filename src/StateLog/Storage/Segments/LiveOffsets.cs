@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace StateLog.Storage.Segments;
@@ -12,20 +13,24 @@ namespace StateLog.Storage.Segments;
 /// </summary>
 /// <remarks>
 /// Held as a bitmap over the offset range when that costs at most 8 bytes per key (one bit per offset), otherwise as a
-/// sorted array of offsets (8 bytes per key), so the snapshot never outgrows the key index it copies.
+/// sorted array of offsets (8 bytes per key), so the snapshot never outgrows the key index it copies. Either array is
+/// rented from the shared pool and given back by <see cref="Release"/>: at a few hundred kilobytes and more it would
+/// otherwise be a large-object-heap allocation, collected only with generation 2, on every scan.
 /// </remarks>
 internal sealed class LiveOffsets
 {
-    private readonly ulong[]? _bits;
-    private readonly long[]? _sorted;
+    private ulong[]? _bits;
+    private long[]? _sorted;
+    private readonly int _sortedCount;
     private int _cursor;
 
-    private LiveOffsets(long start, long end, ulong[]? bits, long[]? sorted)
+    private LiveOffsets(long start, long end, ulong[]? bits, long[]? sorted, int sortedCount)
     {
         Start = start;
         End = end;
         _bits = bits;
         _sorted = sorted;
+        _sortedCount = sortedCount;
     }
 
     /// <summary>The first offset the snapshot covers.</summary>
@@ -54,6 +59,22 @@ internal sealed class LiveOffsets
         return ContainsSorted(offset);
     }
 
+    /// <summary>Gives the array back to the pool; the snapshot must not be asked again.</summary>
+    public void Release()
+    {
+        if (_bits is { } bits)
+        {
+            _bits = null;
+            ArrayPool<ulong>.Shared.Return(bits);
+        }
+
+        if (_sorted is { } sorted)
+        {
+            _sorted = null;
+            ArrayPool<long>.Shared.Return(sorted);
+        }
+    }
+
     /// <remarks>
     /// Each shape is compiled optimized at once, and only when used: a pass over the whole key index that runs once
     /// per scan, long before tiered compilation would promote it.
@@ -61,7 +82,9 @@ internal sealed class LiveOffsets
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static LiveOffsets TakeBitmap(KeyIndex keys, long start, long end)
     {
-        var bits = new ulong[(int)((end - start + 63) >> 6)];
+        var words = (int)((end - start + 63) >> 6);
+        var bits = ArrayPool<ulong>.Shared.Rent(words);
+        Array.Clear(bits, 0, words);
         foreach (var (_, location) in keys.Walk())
         {
             if (!location.IsTombstone && location.Offset >= start && location.Offset < end)
@@ -71,14 +94,14 @@ internal sealed class LiveOffsets
             }
         }
 
-        return new LiveOffsets(start, end, bits, null);
+        return new LiveOffsets(start, end, bits, null, 0);
     }
 
     /// <inheritdoc cref="TakeBitmap" path="/remarks"/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static LiveOffsets TakeSorted(KeyIndex keys, long start, long end)
     {
-        var offsets = new long[keys.Count];
+        var offsets = ArrayPool<long>.Shared.Rent(keys.Count);
         var count = 0;
         foreach (var (_, location) in keys.Walk())
         {
@@ -88,9 +111,8 @@ internal sealed class LiveOffsets
             }
         }
 
-        Array.Resize(ref offsets, count);
-        Array.Sort(offsets);
-        return new LiveOffsets(start, end, null, offsets);
+        Array.Sort(offsets, 0, count);
+        return new LiveOffsets(start, end, null, offsets, count);
     }
 
     private bool ContainsSorted(long offset)
@@ -100,15 +122,15 @@ internal sealed class LiveOffsets
         // A scan asks in increasing offset order: walk forward from the last answer, searching only if it went back.
         if (_cursor > 0 && sorted[_cursor - 1] >= offset)
         {
-            var found = Array.BinarySearch(sorted, offset);
+            var found = Array.BinarySearch(sorted, 0, _sortedCount, offset);
             _cursor = found >= 0 ? found : ~found;
         }
 
-        while (_cursor < sorted.Length && sorted[_cursor] < offset)
+        while (_cursor < _sortedCount && sorted[_cursor] < offset)
         {
             _cursor++;
         }
 
-        return _cursor < sorted.Length && sorted[_cursor] == offset;
+        return _cursor < _sortedCount && sorted[_cursor] == offset;
     }
 }
