@@ -11,7 +11,8 @@ namespace StateLog.Compaction;
 /// wait for the unlinks, whose cost is the kernel dropping the replaced bytes from the page cache: about as much CPU
 /// as the rest of a pass that replaces a large dirty log. On <see cref="Dispose"/> (the engine's close) the pending
 /// deletions run at once, so a clean close leaves no <c>.deleted</c> file; after a crash, recovery deletes leftovers at
-/// open, as Kafka does at startup.
+/// open, as Kafka does at startup. A later swap can reuse a segment's <c>.deleted</c> names; each swap claims them
+/// (<see cref="Claim"/>), and only the latest claim's deletion removes them.
 /// </summary>
 internal sealed class SegmentDeleter : IDisposable
 {
@@ -22,6 +23,9 @@ internal sealed class SegmentDeleter : IDisposable
     private readonly object _gate = new();
     private readonly object _running = new();
     private readonly List<Pending> _pending = new();
+
+    /// <summary>The latest claim on each segment's <c>.deleted</c> names (<see cref="Claim"/>); under <see cref="_running"/>.</summary>
+    private readonly Dictionary<(string Directory, long BaseOffset), object> _owners = new();
     private ITimer? _timer;
     private bool _disposed;
 
@@ -40,43 +44,55 @@ internal sealed class SegmentDeleter : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="delete"/> (which deletes the <c>.deleted</c> files of segment <paramref name="baseOffset"/>
-    /// in <paramref name="directory"/>) at <paramref name="dueMs"/>, or now if that has passed or the deleter is closed.
+    /// Claims the <c>.deleted</c> names of segment <paramref name="baseOffset"/> in <paramref name="directory"/> for a
+    /// swap about to rename that segment's files to them (a later pass reuses a base offset: a group keeps its first
+    /// segment's). An earlier swap's deletion of those names still waiting runs now, and one the timer is running
+    /// finishes first. One that a reader still holds back finds its claim superseded when it comes due and leaves the
+    /// names to the new files (the rename replaced its own). Returns the claim to pass to <see cref="Schedule"/>.
     /// </summary>
-    public void Schedule(string directory, long baseOffset, long dueMs, Action delete)
+    public object Claim(string directory, long baseOffset)
     {
+        var claim = new object();
+        lock (_running)
+        {
+            List<Pending> due;
+            lock (_gate)
+            {
+                due = Take(p => p.BaseOffset == baseOffset && p.Directory == directory);
+            }
+
+            Run(due);
+            _owners[(directory, baseOffset)] = claim;
+        }
+
+        return claim;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="delete"/> (which deletes the <c>.deleted</c> files of segment <paramref name="baseOffset"/>
+    /// in <paramref name="directory"/>, named under <paramref name="claim"/>) at <paramref name="dueMs"/>, or now if
+    /// that has passed or the deleter is closed; not at all if a later swap has claimed the names since.
+    /// </summary>
+    public void Schedule(string directory, long baseOffset, object claim, long dueMs, Action delete)
+    {
+        var pending = new Pending(directory, baseOffset, claim, dueMs, delete);
         lock (_gate)
         {
             if (!_disposed && dueMs > NowMs)
             {
-                _pending.Add(new Pending(directory, baseOffset, dueMs, delete));
+                _pending.Add(pending);
                 Arm();
                 return;
             }
         }
 
-        delete();
-    }
-
-    /// <summary>
-    /// Runs now any pending deletion of segment <paramref name="baseOffset"/>'s files in <paramref name="directory"/>:
-    /// a swap about to rename a segment of that base offset to <c>.deleted</c> must not have a later timer delete its files.
-    /// </summary>
-    public void RunNow(string directory, long baseOffset)
-    {
-        List<Action> due;
-        lock (_gate)
-        {
-            due = Take(p => p.BaseOffset == baseOffset && p.Directory == directory);
-        }
-
-        Run(due);
+        Run([pending]);
     }
 
     /// <summary>Stops the timer and runs every pending deletion now; later ones run at once.</summary>
     public void Dispose()
     {
-        List<Action> all;
+        List<Pending> all;
         lock (_gate)
         {
             if (_disposed)
@@ -119,7 +135,7 @@ internal sealed class SegmentDeleter : IDisposable
         // this timer took: none runs after the engine closed.
         lock (_running)
         {
-            List<Action> due;
+            List<Pending> due;
             lock (_gate)
             {
                 if (_disposed)
@@ -137,31 +153,31 @@ internal sealed class SegmentDeleter : IDisposable
     }
 
     /// <summary>Removes and returns the pending deletions that match; under <see cref="_gate"/>.</summary>
-    private List<Action> Take(Predicate<Pending> match)
+    private List<Pending> Take(Predicate<Pending> match)
     {
-        var taken = new List<Action>();
-        foreach (var pending in _pending)
-        {
-            if (match(pending))
-            {
-                taken.Add(pending.Delete);
-            }
-        }
-
+        var taken = _pending.FindAll(match);
         _pending.RemoveAll(match);
         return taken;
     }
 
-    private void Run(List<Action> deletions)
+    /// <summary>Runs each deletion whose claim is still the latest on its names.</summary>
+    private void Run(List<Pending> deletions)
     {
+        // Under _running, as Claim is: a claim lands either before a deletion's check (which then skips) or after its
+        // unlinks, never between them.
         lock (_running)
         {
-            foreach (var delete in deletions)
+            foreach (var pending in deletions)
             {
-                delete();
+                var names = (pending.Directory, pending.BaseOffset);
+                if (_owners.TryGetValue(names, out var owner) && owner == pending.Claim)
+                {
+                    _owners.Remove(names);
+                    pending.Delete();
+                }
             }
         }
     }
 
-    private readonly record struct Pending(string Directory, long BaseOffset, long DueMs, Action Delete);
+    private readonly record struct Pending(string Directory, long BaseOffset, object Claim, long DueMs, Action Delete);
 }

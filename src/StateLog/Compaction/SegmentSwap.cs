@@ -87,12 +87,9 @@ internal static class SegmentSwap
     {
         var storage = log.Options.Storage;
         var directory = log.Directory;
-        foreach (var segment in old)
-        {
-            // An earlier swap's .deleted files of the same base offset go now, outside the write lock: the renames
-            // below reuse their names.
-            deleter?.RunNow(directory, segment.BaseOffset);
-        }
+        // Outside the write lock, since an earlier swap's waiting deletion of a reused name runs here: the renames below
+        // reuse the .deleted names of a base offset an earlier swap replaced.
+        var claims = deleter is null ? null : Array.ConvertAll(old, segment => deleter.Claim(directory, segment.BaseOffset));
 
         log.UnderWriteLock(() =>
         {
@@ -111,11 +108,12 @@ internal static class SegmentSwap
 
         cleaned.Retire(null);
         var dueMs = log.Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds() + (long)log.Config.FileDeleteDelay.TotalMilliseconds;
-        foreach (var segment in old)
+        for (var i = 0; i < old.Length; i++)
         {
-            var baseOfOld = segment.BaseOffset;
+            var baseOfOld = old[i].BaseOffset;
+            var claim = claims?[i];
             void Delete() => DeleteIfExists(storage, Kinds.Select(kind => kind(directory, baseOfOld) + SegmentFiles.DeletedSuffix));
-            segment.Retire(deleter is null ? Delete : () => deleter.Schedule(directory, baseOfOld, dueMs, Delete));
+            old[i].Retire(deleter is null ? Delete : () => deleter.Schedule(directory, baseOfOld, claim!, dueMs, Delete));
         }
     }
 

@@ -142,6 +142,39 @@ public sealed class DelayedDeletionTests
     }
 
     [Fact]
+    public async Task ReaderHoldingAnEarlierSwapsSegment_DoesNotTakeALaterSwapsFiles()
+    {
+        using var h = new CompactionHarness(o => o.FileDeleteDelay = Delay);
+        await h.FillSegments(4, i => ($"k{i % 3}", $"v{i}"));
+        var held = h.Log.Segments;
+        Assert.All(held, segment => Assert.True(segment.TryAcquire()));
+        await h.Topic.CompactAsync();
+        var firstSwap = DeletedLogs(h);
+        Assert.NotEmpty(firstSwap);
+        Assert.Equal(0, h.Engine.Cleaner.Deleter.PendingCount); // each waits for its reader
+
+        // A second pass half a delay later replaces a segment that took a held one's base offset: its files take the
+        // same .deleted names, and the rename replaces the held segment's (the reader keeps its open handle).
+        h.Time.Advance(Delay / 2);
+        await h.FillSegments(h.Log.Segments.Length + 2, i => ($"k{i % 3}", $"w{i}"));
+        var before = h.Log.Segments;
+        await h.Topic.CompactAsync();
+        var reused = before.Except(h.Log.Segments).Select(s => Path.GetFileName(s.LogPath) + ".deleted").Intersect(firstSwap).ToList();
+        Assert.NotEmpty(reused);
+
+        // The readers let go: the first swap's deletions come due half a delay later, when the reused names belong to
+        // the second swap's files, which stay for their own delay.
+        Assert.All(held, segment => segment.Release());
+        h.Time.Advance(Delay / 2);
+        Assert.All(reused, name => Assert.Contains(name, DeletedLogs(h)));
+        Assert.Equal(reused.Order(), DeletedLogs(h).Intersect(firstSwap).Order());
+        h.Time.Advance(Delay / 2);
+        Assert.Empty(DeletedLogs(h));
+        Assert.Equal(0, h.Engine.Cleaner.Deleter.PendingCount);
+        Assert.All(h.Read(), r => Assert.StartsWith("w", r.Value, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task DelayLongerThanATimerCanWait_DeletesWhenDue()
     {
         var delay = TimeSpan.FromDays(60); // past the ~49.7 days a timer takes
