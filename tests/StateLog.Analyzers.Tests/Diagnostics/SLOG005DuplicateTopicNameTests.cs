@@ -51,16 +51,19 @@ public class SLOG005DuplicateTopicNameTests
             Verify.Diagnostic("SLOG005").WithLocation(0).WithArguments("A", "users", "B"),
             Verify.Diagnostic("SLOG005").WithLocation(1).WithArguments("Outer.C", "users", "B"));
 
-    [Fact]
-    public Task SLOG005_DistinctNames_DoNotReport() =>
+    /// <summary>Neither SLOG005 nor SLOG009: the names differ in more than letter case.</summary>
+    [Theory]
+    [InlineData("user-profiles")]
+    [InlineData("Users.v2")]
+    public Task SLOG005_DistinctNames_DoNotReport(string other) =>
         Verify.AnalyzerAsync(
-            """
+            $$"""
             using StateLog;
 
             [CompactedTopic("users")]
             public sealed record User([Key] string Id);
 
-            [CompactedTopic("user-profiles")]
+            [CompactedTopic("{{other}}")]
             public sealed record UserProfile([Key] string Id);
             """);
 }

@@ -46,17 +46,4 @@ public class SLOG009TopicNameCaseCollisionTests
             Verify.Diagnostic("SLOG009").WithLocation(0).WithArguments("B", "ORDERS", "Orders", "A"),
             Verify.Diagnostic("SLOG005").WithLocation(1).WithArguments("C", "ORDERS", "B"),
             Verify.Diagnostic("SLOG005").WithLocation(2).WithArguments("D", "Orders", "A"));
-
-    [Fact]
-    public Task SLOG009_NamesDifferingInMoreThanCase_DoNotReport() =>
-        Verify.AnalyzerAsync(
-            """
-            using StateLog;
-
-            [CompactedTopic("users")]
-            public sealed record User([Key] string Id);
-
-            [CompactedTopic("Users.v2")]
-            public sealed record UserV2([Key] string Id);
-            """);
 }
