@@ -2,7 +2,7 @@ using System.Text;
 
 namespace StateLog.Analyzers.CodeFixes.TopicNames;
 
-/// <summary>Turns an invalid topic name into the nearest valid one (Kafka's rule, as <c>TopicName.Problem</c> checks it).</summary>
+/// <summary>Turns an invalid topic name into the nearest valid one (as <c>TopicName.NewTopicProblem</c> checks it).</summary>
 internal static class ValidTopicName
 {
     /// <summary>

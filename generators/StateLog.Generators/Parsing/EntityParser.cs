@@ -41,7 +41,7 @@ internal static class EntityParser
         }
 
         var topicName = attribute.ConstructorArguments.FirstOrDefault().Value as string;
-        if (TopicName.Problem(topicName) is { } reason)
+        if (TopicName.NewTopicProblem(topicName) is { } reason)
         {
             var argument = syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals is null);
             problems.Add(Problem(ProblemIds.InvalidTopicName, argument?.GetLocation() ?? syntax?.GetLocation() ?? typeLocation, display, topicName ?? "", reason));

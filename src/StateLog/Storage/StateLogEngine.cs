@@ -12,6 +12,7 @@ using StateLog.Diagnostics;
 using StateLog.Storage;
 using StateLog.Storage.Checkpoints;
 using StateLog.Storage.IO;
+using StateLog.Storage.Segments;
 
 namespace StateLog;
 
@@ -80,6 +81,7 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
         try
         {
             var recorded = ReadRecordedPartitions(storage, directory);
+            ThrowIfTopicListContradictsFolders(storage, directory, recorded);
             var recoveryPoints = OffsetCheckpoint.Read(storage, Path.Combine(directory, RecoveryPointFileName));
             var cleanShutdown = Path.Combine(directory, CleanShutdownFileName);
             // A checkpoint's temp file left by a crash before its rename is garbage: the old checkpoint still rules.
@@ -150,8 +152,9 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
     /// <summary>Opens or creates a topic.</summary>
     /// <param name="name">The topic name (Kafka's rule).</param>
     /// <param name="partitions">The partition count; <see langword="null"/> uses the recorded count, or 1 for a new topic.</param>
-    /// <exception cref="InvalidTopicNameException">The name breaks the rule, or differs from an existing topic's only in
-    /// letter case; nothing was created.</exception>
+    /// <exception cref="InvalidTopicNameException">The name breaks Kafka's rule; or the topic is new and its name starts
+    /// with a Windows device name and a dot, or differs from an existing topic's only in letter case. Nothing was
+    /// created.</exception>
     /// <exception cref="TopicConfigurationMismatchException">The topic exists with another partition count.</exception>
     public TopicLog GetTopic(string name, int? partitions = null)
     {
@@ -174,9 +177,9 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
                 return existing;
             }
 
-            if (TopicName.CaseCollision(name, _recordedPartitions.Keys) is { } collision)
+            if ((TopicName.NewTopicProblem(name) ?? TopicName.CaseCollision(name, _recordedPartitions.Keys)) is { } problem)
             {
-                throw new InvalidTopicNameException(name, collision);
+                throw new InvalidTopicNameException(name, problem);
             }
 
             var count = partitions ?? 1;
@@ -474,6 +477,37 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
         }
 
         return recorded;
+    }
+
+    /// <summary>
+    /// Refuses a data directory whose topic list contradicts its partition folders: a folder with segments beyond its
+    /// topic's recorded partition count (opening would hide its records), or a folder of a topic the list names only
+    /// in another letter case (one flipped bit does either; the two would also share a folder on a case-insensitive
+    /// file system). A folder of a topic the list does not name at all is left alone: <see cref="GetTopic"/> takes it
+    /// up as the topic's partition when the topic is created.
+    /// </summary>
+    private static void ThrowIfTopicListContradictsFolders(IStorage storage, string directory, Dictionary<string, int> recorded)
+    {
+        foreach (var folder in storage.ListDirectories(directory))
+        {
+            var dash = folder.LastIndexOf('-');
+            if (dash <= 0 || TopicName.Problem(folder[..dash]) is not null
+                || !int.TryParse(folder.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var partition))
+            {
+                continue; // not a partition folder
+            }
+
+            var topic = folder[..dash];
+            var problem = recorded.TryGetValue(topic, out var count)
+                ? partition >= count ? $"it records {count} partition{(count == 1 ? "" : "s")} of topic '{topic}', but the folder '{folder}' holds segments" : null
+                : recorded.Keys.FirstOrDefault(r => string.Equals(r, topic, StringComparison.OrdinalIgnoreCase)) is { } other
+                    ? $"it records a topic '{other}', but the folder '{folder}' holds segments of a topic named the same but for letter case"
+                    : null;
+            if (problem is not null && storage.ListFiles(Path.Combine(directory, folder)).Any(f => f.EndsWith(SegmentFiles.LogExtension, StringComparison.Ordinal)))
+            {
+                throw new CorruptLogException(Path.Combine(directory, TopicsFileName), 0, $"the topic list is damaged: {problem}");
+            }
+        }
     }
 
     private void WriteRecordedPartitions() =>

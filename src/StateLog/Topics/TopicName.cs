@@ -4,8 +4,9 @@ using System.Collections.Generic;
 namespace StateLog;
 
 /// <summary>
-/// Kafka's topic-name rule, which also keeps every partition folder inside the data directory, and one rule of
-/// Windows's: a folder whose name up to its first '.' is a device name opens that device.
+/// Kafka's topic-name rule, which also keeps every partition folder inside the data directory, and what a topic created
+/// now must also pass so its folders work on every system: no Windows device name before its first '.', and no
+/// other topic's name but for letter case. Topics already in a data directory are held to Kafka's rule alone.
 /// </summary>
 internal static class TopicName
 {
@@ -15,7 +16,7 @@ internal static class TopicName
     /// <summary>Partitions per topic; keeps <c>{name}-{partition}</c> within 255 bytes and file handles bounded.</summary>
     public const int MaxPartitions = 10_000;
 
-    /// <summary>Why <paramref name="name"/> is not a valid topic name, or <see langword="null"/> when it is.</summary>
+    /// <summary>Why <paramref name="name"/> breaks Kafka's rule, or <see langword="null"/> when it follows it.</summary>
     public static string? Problem(string? name)
     {
         if (name is null || name.Length == 0) // not IsNullOrEmpty: netstandard2.0 lacks its null-state annotation
@@ -42,19 +43,23 @@ internal static class TopicName
             }
         }
 
-        if (DeviceStem(name) is { } stem)
-        {
-            return $"A topic name cannot start with '{stem}.': Windows opens any file or folder named '{stem}.<anything>' as its {stem.ToUpperInvariant()} device, so the partition folder '{name}-0' could not be made there.";
-        }
-
         return null;
     }
 
     /// <summary>
+    /// Why a topic named <paramref name="name"/> cannot be created, or <see langword="null"/> when it can: Kafka's rule,
+    /// then the device names. A data directory made before the device rule may hold such a topic, and still opens.
+    /// </summary>
+    public static string? NewTopicProblem(string? name) =>
+        Problem(name) ?? (DeviceStem(name!) is { } stem
+            ? $"A topic name cannot start with '{stem}.': Windows opens any file or folder named '{stem}.<anything>' as its {stem.ToUpperInvariant()} device, so the partition folder '{name}-0' could not be made there."
+            : null);
+
+    /// <summary>
     /// The part of <paramref name="name"/> before its first '.' when that is a Windows device name (CON, PRN, AUX, NUL,
     /// COM0-9, LPT0-9, in any case), else <see langword="null"/>. A name without a dot is safe: its folder,
-    /// <c>{name}-{partition}</c>, is never a device name itself. Checked on every system, so a data directory can move
-    /// between them.
+    /// <c>{name}-{partition}</c>, is never a device name itself. Checked on every system, so a data directory made on
+    /// one can move to another.
     /// </summary>
     public static string? DeviceStem(string name)
     {

@@ -21,7 +21,7 @@ public class ValidTopicNameTests
     public void From_AlwaysReturnsAValidName(string? name)
     {
         var valid = ValidTopicName.From(name, "UserSession");
-        Assert.Null(TopicName.Problem(valid));
+        Assert.Null(TopicName.NewTopicProblem(valid));
     }
 
     [Fact]

@@ -49,6 +49,27 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public async Task DataDirectoryHoldingADeviceNamedTopic_StillOpens()
+    {
+        // As made before the device rule: a topic of another name, renamed by hand in the folder and the checkpoints.
+        using (var engine = StateLogEngine.Open(Options()))
+        {
+            await engine.GetTopic("conx.events").PutAsync("k"u8.ToArray(), "v"u8.ToArray());
+        }
+
+        Directory.Move(Path.Combine(_dir.Path, "conx.events-0"), Path.Combine(_dir.Path, "con.events-0"));
+        foreach (var file in Directory.GetFiles(_dir.Path).Where(f => File.ReadAllText(f).Contains("conx.events", StringComparison.Ordinal)))
+        {
+            File.WriteAllText(file, File.ReadAllText(file).Replace("conx.events", "con.events", StringComparison.Ordinal));
+        }
+
+        using var reopened = StateLogEngine.Open(Options());
+        Assert.Equal(["con.events"], reopened.TopicNames);
+        Assert.Equal("v"u8.ToArray(), await reopened.GetTopic("con.events").GetAsync("k"u8.ToArray()));
+        Assert.Throws<InvalidTopicNameException>(() => reopened.GetTopic("aux.events"));
+    }
+
+    [Fact]
     public void NameDifferingOnlyInCase_IsRejected_AndNothingIsCreated()
     {
         using (var engine = StateLogEngine.Open(Options()))

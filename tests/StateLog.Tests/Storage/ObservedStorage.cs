@@ -26,6 +26,8 @@ internal sealed class ObservedStorage : IStorage
         return OsStorage.Instance.ListFiles(directory);
     }
 
+    public IReadOnlyList<string> ListDirectories(string directory) => OsStorage.Instance.ListDirectories(directory);
+
     public IStorageFile Open(string path, bool create) => new ObservedFile(this, OsStorage.Instance.Open(path, create));
 
     public bool FileExists(string path) => OsStorage.Instance.FileExists(path);

@@ -30,6 +30,44 @@ public sealed class RecoveryTests : IDisposable
         return list;
     }
 
+    [Theory]
+    [InlineData("events 2", "events 1", "records 1 partition of topic 'events', but the folder 'events-1' holds segments")]
+    [InlineData("events 2", "eVents 2", "records a topic 'eVents', but the folder 'events-0' holds segments")]
+    public async Task TopicListContradictingThePartitionFolders_IsCorrupt(string line, string damaged, string reason)
+    {
+        await WriteTwoPartitions();
+        var list = _dir.Combine("topic-partitions");
+        File.WriteAllText(list, File.ReadAllText(list).Replace(line, damaged, StringComparison.Ordinal));
+
+        var e = Assert.Throws<CorruptLogException>(() => StateLogEngine.Open(Options()));
+        Assert.Equal(list, e.File);
+        Assert.Contains(reason, e.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FoldersOfTopicsTheListDoesNotName_AreLeftForGetTopic()
+    {
+        await WriteTwoPartitions();
+        Directory.CreateDirectory(_dir.Combine("backup-2026"));
+        File.Copy(LogFile(), Path.Combine(_dir.Combine("backup-2026"), Path.GetFileName(LogFile())));
+        var list = _dir.Combine("topic-partitions");
+        File.WriteAllText(list, File.ReadAllText(list).Replace("events 2", "other 1", StringComparison.Ordinal));
+
+        using var engine = StateLogEngine.Open(Options());
+        Assert.Equal(["other"], engine.TopicNames);
+        Assert.Equal(20, (await ReadAll(engine.GetTopic("events", 2))).Count);
+    }
+
+    private async Task WriteTwoPartitions()
+    {
+        using var engine = StateLogEngine.Open(Options());
+        var topic = engine.GetTopic("events", 2);
+        for (var i = 0; i < 20; i++)
+        {
+            await topic.PutAsync(Encoding.UTF8.GetBytes($"k{i}"), Encoding.UTF8.GetBytes($"v{i}"));
+        }
+    }
+
     /// <summary>
     /// Writes single-record batches and stops the way a killed process does: the files as they were while the engine
     /// was open (no clean-shutdown marker, no snapshot). Returns the file position where each batch ends.

@@ -22,6 +22,9 @@ internal interface IStorage
     /// <summary>The names (not paths) of the files directly in <paramref name="directory"/>.</summary>
     IReadOnlyList<string> ListFiles(string directory);
 
+    /// <summary>The names (not paths) of the folders directly in <paramref name="directory"/>.</summary>
+    IReadOnlyList<string> ListDirectories(string directory);
+
     /// <summary>Renames a file, atomically replacing <paramref name="to"/> if it exists.</summary>
     void Rename(string from, string to);
 

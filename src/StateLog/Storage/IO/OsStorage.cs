@@ -55,6 +55,9 @@ internal sealed class OsStorage : IStorage
     public IReadOnlyList<string> ListFiles(string directory) =>
         Directory.EnumerateFiles(directory).Select(p => Path.GetFileName(p)).ToList();
 
+    public IReadOnlyList<string> ListDirectories(string directory) =>
+        Directory.EnumerateDirectories(directory).Select(p => Path.GetFileName(p)).ToList();
+
     public void Rename(string from, string to) => File.Move(from, to, overwrite: true);
 
     public void Delete(string path) => File.Delete(path);

@@ -93,6 +93,8 @@ internal sealed class FaultStorage(IStorage inner) : IStorage
 
     public IReadOnlyList<string> ListFiles(string directory) => inner.ListFiles(directory);
 
+    public IReadOnlyList<string> ListDirectories(string directory) => inner.ListDirectories(directory);
+
     public void Rename(string from, string to)
     {
         Before(StorageOp.Rename, from + " -> " + to);

@@ -92,6 +92,14 @@ internal sealed class MemStorage : IStorage
         }
     }
 
+    public IReadOnlyList<string> ListDirectories(string directory)
+    {
+        lock (_gate)
+        {
+            return Get(directory).Directories.Order(StringComparer.Ordinal).ToList();
+        }
+    }
+
     public void Rename(string from, string to)
     {
         lock (_gate)
