@@ -25,7 +25,7 @@ internal sealed class SegmentDeleter : IDisposable
     private readonly List<Pending> _pending = new();
 
     /// <summary>The latest claim on each segment's <c>.deleted</c> names (<see cref="Claim"/>); under <see cref="_running"/>.</summary>
-    private readonly Dictionary<(string Directory, long BaseOffset), object> _owners = new();
+    private readonly Dictionary<(string Directory, long BaseOffset), NameClaim> _owners = new();
     private ITimer? _timer;
     private bool _disposed;
 
@@ -50,9 +50,8 @@ internal sealed class SegmentDeleter : IDisposable
     /// finishes first. One that a reader still holds back finds its claim superseded when it comes due and leaves the
     /// names to the new files (the rename replaced its own). Returns the claim to pass to <see cref="Schedule"/>.
     /// </summary>
-    public object Claim(string directory, long baseOffset)
+    public NameClaim Claim(string directory, long baseOffset)
     {
-        var claim = new object();
         lock (_running)
         {
             List<Pending> due;
@@ -62,23 +61,48 @@ internal sealed class SegmentDeleter : IDisposable
             }
 
             Run(due);
-            _owners[(directory, baseOffset)] = claim;
+            var names = (directory, baseOffset);
+            var claim = new NameClaim(_owners.TryGetValue(names, out var previous) ? previous : null);
+            _owners[names] = claim;
+            return claim;
         }
+    }
 
-        return claim;
+    /// <summary>
+    /// Gives back a claim whose swap failed before its renames were done: the claim it superseded (an earlier swap's
+    /// deletion a reader holds back) owns the names again, so those files still go.
+    /// </summary>
+    public void Unclaim(string directory, long baseOffset, NameClaim claim)
+    {
+        lock (_running)
+        {
+            var names = (directory, baseOffset);
+            if (_owners.TryGetValue(names, out var owner) && owner == claim)
+            {
+                if (claim.Superseded is { } previous)
+                {
+                    _owners[names] = previous;
+                }
+                else
+                {
+                    _owners.Remove(names);
+                }
+            }
+        }
     }
 
     /// <summary>
     /// Runs <paramref name="delete"/> (which deletes the <c>.deleted</c> files of segment <paramref name="baseOffset"/>
-    /// in <paramref name="directory"/>, named under <paramref name="claim"/>) at <paramref name="dueMs"/>, or now if
-    /// that has passed or the deleter is closed; not at all if a later swap has claimed the names since.
+    /// in <paramref name="directory"/>, named under <paramref name="claim"/>) on the timer at <paramref name="dueMs"/>
+    /// (at once if that has passed), or now if the deleter is closed; not at all if a later swap has claimed the names
+    /// since. A reader letting go of a replaced segment calls this: it never waits for unlinks, its own or others'.
     /// </summary>
-    public void Schedule(string directory, long baseOffset, object claim, long dueMs, Action delete)
+    public void Schedule(string directory, long baseOffset, NameClaim claim, long dueMs, Action delete)
     {
         var pending = new Pending(directory, baseOffset, claim, dueMs, delete);
         lock (_gate)
         {
-            if (!_disposed && dueMs > NowMs)
+            if (!_disposed)
             {
                 _pending.Add(pending);
                 Arm();
@@ -179,5 +203,11 @@ internal sealed class SegmentDeleter : IDisposable
         }
     }
 
-    private readonly record struct Pending(string Directory, long BaseOffset, object Claim, long DueMs, Action Delete);
+    private readonly record struct Pending(string Directory, long BaseOffset, NameClaim Claim, long DueMs, Action Delete);
+
+    /// <summary>One swap's claim on a segment's <c>.deleted</c> names, and the claim it superseded.</summary>
+    internal sealed class NameClaim(NameClaim? superseded)
+    {
+        public NameClaim? Superseded { get; } = superseded;
+    }
 }

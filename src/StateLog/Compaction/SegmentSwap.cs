@@ -91,20 +91,33 @@ internal static class SegmentSwap
         // reuse the .deleted names of a base offset an earlier swap replaced.
         var claims = deleter is null ? null : Array.ConvertAll(old, segment => deleter.Claim(directory, segment.BaseOffset));
 
-        log.UnderWriteLock(() =>
+        try
         {
-            try
+            log.UnderWriteLock(() =>
             {
-                Rename(log, old, cleaned, summary, keyMoves);
-            }
-            catch (Exception e)
+                try
+                {
+                    Rename(log, old, cleaned, summary, keyMoves);
+                }
+                catch (Exception e)
+                {
+                    cleaned.Retire(null);
+                    throw new SwapInterruptedException(log, e);
+                }
+
+                return true;
+            });
+        }
+        catch (SwapInterruptedException) when (claims is not null)
+        {
+            // Outside the write lock too: giving a claim back waits for a deletion the timer may be running.
+            for (var i = 0; i < old.Length; i++)
             {
-                cleaned.Retire(null);
-                throw new SwapInterruptedException(log, e);
+                deleter!.Unclaim(directory, old[i].BaseOffset, claims[i]);
             }
 
-            return true;
-        });
+            throw;
+        }
 
         cleaned.Retire(null);
         var dueMs = log.Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds() + (long)log.Config.FileDeleteDelay.TotalMilliseconds;

@@ -175,6 +175,39 @@ public sealed class DelayedDeletionTests
     }
 
     [Fact]
+    public async Task SwapFailingBeforeItsRenames_GivesItsClaimsBack_SoAnEarlierSwapsHeldFilesStillGo()
+    {
+        var failing = false;
+        using var h = new CompactionHarness(o => o.FileDeleteDelay = Delay, open: false);
+        h.Open(new CrashPoints("Cleaner.AfterSwapRename", p =>
+        {
+            if (failing)
+            {
+                throw new IOException($"injected at {p}");
+            }
+        }));
+        await h.FillSegments(4, i => ($"k{i % 3}", $"v{i}"));
+        var held = h.Log.Segments;
+        Assert.All(held, segment => Assert.True(segment.TryAcquire()));
+        await h.Topic.CompactAsync();
+        var firstSwap = DeletedLogs(h);
+
+        // The second pass claims the names of the segments it replaces, some of them the first swap's, then fails
+        // before renaming any old segment.
+        h.Time.Advance(Delay / 2);
+        await h.FillSegments(h.Log.Segments.Length + 2, i => ($"k{i % 3}", $"w{i}"));
+        var replacing = h.Log.Segments.Select(s => Path.GetFileName(s.LogPath) + ".deleted").Intersect(firstSwap);
+        Assert.NotEmpty(replacing);
+        failing = true;
+        await Assert.ThrowsAsync<CompactionFailedException>(async () => await h.Topic.CompactAsync());
+
+        Assert.All(held, segment => segment.Release());
+        h.Time.Advance(Delay / 2);
+        Assert.Empty(DeletedLogs(h));
+        Assert.Equal(0, h.Engine.Cleaner.Deleter.PendingCount);
+    }
+
+    [Fact]
     public async Task DelayLongerThanATimerCanWait_DeletesWhenDue()
     {
         var delay = TimeSpan.FromDays(60); // past the ~49.7 days a timer takes
