@@ -344,7 +344,9 @@ public sealed class MappedReadTests : IDisposable
     {
         // 200,000 offsets: a bitmap for a key count of 3,125 and more, a sorted array below. Keys past the range fill
         // the index up to the count; the key hashing to zero (kept beside the table) holds the first offset or the tombstone.
+        // Each thread's previous sample's offsets are asked too: a reused bitmap not cleared still has their bits set.
         const long Range = 200_000;
+        using var previous = new ThreadLocal<long[]>(() => []);
         var gen = Gen.Select(Gen.Long[0, Range - 2].Array[0, 300], Gen.Long[0, 100_000], Gen.Int[1, 6000], Gen.Long[0, Range + 100].Array[0, 200]);
         gen.Sample(sample =>
         {
@@ -366,15 +368,17 @@ public sealed class MappedReadTests : IDisposable
             }
 
             var live = LiveOffsets.Take(keys, start, end);
-            foreach (var query in queries.Order().Concat(queries).Where(q => q < Range))
+            foreach (var query in queries.Order().Concat(queries).Concat(previous.Value!).Where(q => q < Range))
             {
                 Assert.Equal(set.Contains(start + query), live.Contains(start + query));
             }
 
             Assert.False(live.Contains(tombstone));
 
-            // Back to the pool, so the next sample's snapshot (same thread, often the same size) gets a used array.
+            // Back to the pool, so the thread's next snapshot of the same shape gets this array; asking again is a bug.
             live.Release();
+            Assert.Throws<ObjectDisposedException>(() => live.Contains(start));
+            previous.Value = offsets;
         });
     }
 

@@ -13,12 +13,16 @@ namespace StateLog.Storage.Segments;
 /// </summary>
 /// <remarks>
 /// Held as a bitmap over the offset range when that costs at most 8 bytes per key (one bit per offset), otherwise as a
-/// sorted array of offsets (8 bytes per key), so the snapshot never outgrows the key index it copies. Either array is
-/// rented from the shared pool and given back by <see cref="Release"/>: at a few hundred kilobytes and more it would
-/// otherwise be a large-object-heap allocation, collected only with generation 2, on every scan.
+/// sorted array of offsets (8 bytes per key), so the snapshot never outgrows the key index it copies. An array of up to
+/// <see cref="MaxPooledBytes"/> is rented from the shared pool and given back by <see cref="Release"/>: at a few hundred
+/// kilobytes it would otherwise be a large-object-heap allocation, collected only with generation 2, on every scan. A
+/// larger one is allocated to size, so the pool never holds on to a huge array.
 /// </remarks>
 internal sealed class LiveOffsets
 {
+    /// <summary>The largest array rented (a power of two, so a rented array never exceeds it either): 4 MiB, the bitmap of 32 million offsets.</summary>
+    private const int MaxPooledBytes = 4 << 20;
+
     private ulong[]? _bits;
     private long[]? _sorted;
     private readonly int _sortedCount;
@@ -65,13 +69,24 @@ internal sealed class LiveOffsets
         if (_bits is { } bits)
         {
             _bits = null;
-            ArrayPool<ulong>.Shared.Return(bits);
+            Return(bits);
         }
 
         if (_sorted is { } sorted)
         {
             _sorted = null;
-            ArrayPool<long>.Shared.Return(sorted);
+            Return(sorted);
+        }
+    }
+
+    private static T[] Rent<T>(int length) =>
+        (long)length * Unsafe.SizeOf<T>() <= MaxPooledBytes ? ArrayPool<T>.Shared.Rent(length) : new T[length];
+
+    private static void Return<T>(T[] array)
+    {
+        if ((long)array.Length * Unsafe.SizeOf<T>() <= MaxPooledBytes)
+        {
+            ArrayPool<T>.Shared.Return(array);
         }
     }
 
@@ -83,7 +98,7 @@ internal sealed class LiveOffsets
     private static LiveOffsets TakeBitmap(KeyIndex keys, long start, long end)
     {
         var words = (int)((end - start + 63) >> 6);
-        var bits = ArrayPool<ulong>.Shared.Rent(words);
+        var bits = Rent<ulong>(words);
         Array.Clear(bits, 0, words);
         foreach (var (_, location) in keys.Walk())
         {
@@ -101,7 +116,7 @@ internal sealed class LiveOffsets
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static LiveOffsets TakeSorted(KeyIndex keys, long start, long end)
     {
-        var offsets = ArrayPool<long>.Shared.Rent(keys.Count);
+        var offsets = Rent<long>(keys.Count);
         var count = 0;
         foreach (var (_, location) in keys.Walk())
         {
@@ -117,7 +132,7 @@ internal sealed class LiveOffsets
 
     private bool ContainsSorted(long offset)
     {
-        var sorted = _sorted!;
+        var sorted = _sorted ?? throw new ObjectDisposedException(nameof(LiveOffsets)); // also a released bitmap's way here
 
         // A scan asks in increasing offset order: walk forward from the last answer, searching only if it went back.
         if (_cursor > 0 && sorted[_cursor - 1] >= offset)
