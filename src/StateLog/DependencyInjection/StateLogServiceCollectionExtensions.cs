@@ -21,6 +21,8 @@ public static class StateLogServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets options after configuration is bound, for example <c>o =&gt; o.DataDirectory = "data"</c>.</param>
     /// <returns>A builder for further StateLog configuration.</returns>
+    /// <exception cref="InvalidOperationException">Two generated clients (from different assemblies) use one topic
+    /// name, or names that differ only in letter case.</exception>
     public static IStateLogBuilder AddStateLog(this IServiceCollection services, Action<StateLogOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -39,7 +41,9 @@ public static class StateLogServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<StateLogEngineLifetime>().Open());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StateLogHostedService>());
 
-        foreach (var registration in StateLogTopicRegistry.Registrations)
+        var registrations = StateLogTopicRegistry.Registrations;
+        StateLogTopicRegistry.ThrowIfTopicsCollide(registrations);
+        foreach (var registration in registrations)
         {
             services.TryAddSingleton(registration.ClientType, sp => registration.Create(sp.GetRequiredService<StateLogEngine>()));
             services.TryAddSingleton(registration.ServiceType, sp => sp.GetRequiredService(registration.ClientType));
