@@ -69,8 +69,9 @@ internal sealed class SegmentDeleter : IDisposable
     }
 
     /// <summary>
-    /// Gives back a claim whose swap failed before its renames were done: the claim it superseded (an earlier swap's
-    /// deletion a reader holds back) owns the names again, so those files still go.
+    /// Gives back a claim whose swap failed before renaming its segment: the claim it superseded (an earlier swap's
+    /// deletion a reader holds back, or one that came due meanwhile and was skipped) owns the names again, so those
+    /// files still go.
     /// </summary>
     public void Unclaim(string directory, long baseOffset, NameClaim claim)
     {
@@ -82,6 +83,22 @@ internal sealed class SegmentDeleter : IDisposable
                 if (claim.Superseded is { } previous)
                 {
                     _owners[names] = previous;
+                    if (previous.Skipped is { } skipped)
+                    {
+                        // Its deletion came due while the failed swap owned the names, and was skipped: due again now.
+                        previous.Skipped = null;
+                        lock (_gate)
+                        {
+                            if (!_disposed)
+                            {
+                                _pending.Add(skipped);
+                                Arm();
+                                return;
+                            }
+                        }
+
+                        Run([skipped]);
+                    }
                 }
                 else
                 {
@@ -148,9 +165,17 @@ internal sealed class SegmentDeleter : IDisposable
             next = Math.Min(next, pending.DueMs);
         }
 
+        var wait = next - NowMs;
+        if (wait <= 0)
+        {
+            // Not through the timer: a timer provider may run a callback due now on this thread, under _gate, and
+            // RunDue takes _running, which Claim holds while it waits for _gate.
+            ThreadPool.UnsafeQueueUserWorkItem(static deleter => deleter.RunDue(), this, preferLocal: false);
+            return;
+        }
+
         _timer ??= _time.CreateTimer(static state => ((SegmentDeleter)state!).RunDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        var wait = TimeSpan.FromMilliseconds(Math.Max(0, next - NowMs));
-        _timer.Change(wait < MaxTimerWait ? wait : MaxTimerWait, Timeout.InfiniteTimeSpan);
+        _timer.Change(TimeSpan.FromMilliseconds(Math.Min(wait, (long)MaxTimerWait.TotalMilliseconds)), Timeout.InfiniteTimeSpan);
     }
 
     private void RunDue()
@@ -199,15 +224,22 @@ internal sealed class SegmentDeleter : IDisposable
                     _owners.Remove(names);
                     pending.Delete();
                 }
+                else
+                {
+                    pending.Claim.Skipped = pending; // kept in case the later claim is given back (Unclaim)
+                }
             }
         }
     }
 
-    private readonly record struct Pending(string Directory, long BaseOffset, NameClaim Claim, long DueMs, Action Delete);
+    internal readonly record struct Pending(string Directory, long BaseOffset, NameClaim Claim, long DueMs, Action Delete);
 
     /// <summary>One swap's claim on a segment's <c>.deleted</c> names, and the claim it superseded.</summary>
     internal sealed class NameClaim(NameClaim? superseded)
     {
         public NameClaim? Superseded { get; } = superseded;
+
+        /// <summary>This claim's deletion, when it came due while a later claim owned the names; under <c>_running</c>.</summary>
+        public Pending? Skipped { get; set; }
     }
 }

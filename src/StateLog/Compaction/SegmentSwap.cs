@@ -91,13 +91,14 @@ internal static class SegmentSwap
         // reuse the .deleted names of a base offset an earlier swap replaced.
         var claims = deleter is null ? null : Array.ConvertAll(old, segment => deleter.Claim(directory, segment.BaseOffset));
 
+        var renamedOld = 0;
         try
         {
             log.UnderWriteLock(() =>
             {
                 try
                 {
-                    Rename(log, old, cleaned, summary, keyMoves);
+                    Rename(log, old, cleaned, summary, keyMoves, ref renamedOld);
                 }
                 catch (Exception e)
                 {
@@ -110,8 +111,9 @@ internal static class SegmentSwap
         }
         catch (SwapInterruptedException) when (claims is not null)
         {
-            // Outside the write lock too: giving a claim back waits for a deletion the timer may be running.
-            for (var i = 0; i < old.Length; i++)
+            // The names of segments not yet renamed go back (outside the write lock: giving a claim back waits for a
+            // deletion the timer may be running); those renamed hold this swap's old files until recovery.
+            for (var i = renamedOld; i < old.Length; i++)
             {
                 deleter!.Unclaim(directory, old[i].BaseOffset, claims[i]);
             }
@@ -130,8 +132,11 @@ internal static class SegmentSwap
         }
     }
 
-    /// <summary>The renames, fsyncs and the publication, under the log's write lock.</summary>
-    private static void Rename(PartitionLog log, LogSegment[] old, LogSegment cleaned, SegmentSummary summary, KeyMoves keyMoves)
+    /// <summary>
+    /// The renames, fsyncs and the publication, under the log's write lock; <c>renamedOld</c> counts the old segments
+    /// whose renames to <c>.deleted</c> have begun.
+    /// </summary>
+    private static void Rename(PartitionLog log, LogSegment[] old, LogSegment cleaned, SegmentSummary summary, KeyMoves keyMoves, ref int renamedOld)
     {
         var storage = log.Options.Storage;
         var crash = log.Options.CrashPoints;
@@ -143,6 +148,7 @@ internal static class SegmentSwap
 
         for (var i = 0; i < old.Length; i++)
         {
+            renamedOld = i + 1; // counted before the first rename: a failure part-way leaves some of its files renamed
             RenameAll(storage, directory, old[i].BaseOffset, "", SegmentFiles.DeletedSuffix, crash, null);
             if (i == 0)
             {

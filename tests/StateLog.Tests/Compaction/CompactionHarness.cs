@@ -55,6 +55,19 @@ internal sealed class CompactionHarness : IDisposable
     /// <summary>The folder of partition <paramref name="partition"/> of topic "t".</summary>
     public string PartitionDirectory(int partition = 0) => Path.Combine(Dir.Path, $"t-{partition}");
 
+    /// <summary>
+    /// Waits (30 s at most) until partition 0's folder holds no <c>.deleted</c> file: a deletion due when it was queued
+    /// runs on a pool thread, not on the fake clock.
+    /// </summary>
+    public async Task UntilNoDeletedFiles()
+    {
+        for (var waited = 0; Directory.EnumerateFiles(PartitionDirectory(), "*.deleted").Any(); waited += 10)
+        {
+            Assert.True(waited < 30_000, $"still there after 30 s: {string.Join(", ", Directory.EnumerateFiles(PartitionDirectory(), "*.deleted"))}");
+            await Task.Delay(10);
+        }
+    }
+
     public void Open(ICrashPoints? crashPoints = null)
     {
         Options = new StateLogOptions
