@@ -127,8 +127,7 @@ internal sealed partial class PartitionLog
         var logs = new List<string>();
         foreach (var name in files)
         {
-            if (name.EndsWith(SegmentFiles.LogExtension, StringComparison.Ordinal) && name.Length == 20 + SegmentFiles.LogExtension.Length
-                && SegmentFiles.TryParseOffset(name, out _))
+            if (SegmentFiles.IsLog(name))
             {
                 logs.Add(name);
             }

@@ -32,6 +32,9 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
     private readonly IDisposable _directoryLock;
     private readonly object _gate = new();
     private readonly Dictionary<string, int> _recordedPartitions;
+
+    /// <summary>Topics of partition folders the topic list did not name at open: <see cref="GetTopic"/> takes them up.</summary>
+    private readonly HashSet<string> _folderTopics;
     private readonly Dictionary<string, TopicLog> _topics = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Topic, int Partition), long> _recoveryPoints;
     private readonly ITimer _maintenance;
@@ -39,13 +42,14 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
     private Dictionary<(string Topic, int Partition), long> _writtenRecoveryPoints = new();
     private bool _disposed;
 
-    private StateLogEngine(StateLogOptions options, string dataDirectory, IDisposable directoryLock, Dictionary<string, int> recordedPartitions, Dictionary<(string, int), long> recoveryPoints)
+    private StateLogEngine(StateLogOptions options, string dataDirectory, IDisposable directoryLock, Dictionary<string, int> recordedPartitions, HashSet<string> folderTopics, Dictionary<(string, int), long> recoveryPoints)
     {
         _options = options;
         _storage = options.Storage;
         DataDirectory = dataDirectory;
         _directoryLock = directoryLock;
         _recordedPartitions = recordedPartitions;
+        _folderTopics = folderTopics;
         _recoveryPoints = recoveryPoints;
         _writtenRecoveryPoints = recoveryPoints;
         Cleaner = new LogCleaner(options, dataDirectory, Partitions);
@@ -81,7 +85,7 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
         try
         {
             var recorded = ReadRecordedPartitions(storage, directory);
-            ThrowIfTopicListContradictsFolders(storage, directory, recorded);
+            var folderTopics = CheckPartitionFolders(storage, directory, recorded);
             var recoveryPoints = OffsetCheckpoint.Read(storage, Path.Combine(directory, RecoveryPointFileName));
             var cleanShutdown = Path.Combine(directory, CleanShutdownFileName);
             // A checkpoint's temp file left by a crash before its rename is garbage: the old checkpoint still rules.
@@ -97,7 +101,7 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
                 storage.SyncDirectory(directory);
             }
 
-            var engine = new StateLogEngine(options, directory, directoryLock, recorded, recoveryPoints);
+            var engine = new StateLogEngine(options, directory, directoryLock, recorded, folderTopics, recoveryPoints);
             try
             {
                 var topics = new (string Name, int Partitions)[recorded.Count];
@@ -177,12 +181,27 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
                 return existing;
             }
 
-            if ((TopicName.NewTopicProblem(name) ?? TopicName.CaseCollision(name, _recordedPartitions.Keys)) is { } problem)
+            int count;
+            if (_recordedPartitions.TryGetValue(name, out var recorded))
             {
-                throw new InvalidTopicNameException(name, problem);
+                // Recorded but not open: an earlier GetTopic failed after recording it.
+                if (partitions is { } requested && requested != recorded)
+                {
+                    throw new TopicConfigurationMismatchException(name, recorded, requested);
+                }
+
+                count = recorded;
+            }
+            else
+            {
+                if ((TopicName.NewTopicProblem(name) ?? TopicName.CaseCollision(name, _recordedPartitions.Keys.Concat(_folderTopics))) is { } problem)
+                {
+                    throw new InvalidTopicNameException(name, problem);
+                }
+
+                count = partitions ?? 1;
             }
 
-            var count = partitions ?? 1;
             _recordedPartitions[name] = count;
             WriteRecordedPartitions();
             return OpenTopics([(name, count)])[0];
@@ -480,19 +499,21 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Refuses a data directory whose topic list contradicts its partition folders: a folder with segments beyond its
-    /// topic's recorded partition count (opening would hide its records), or a folder of a topic the list names only
-    /// in another letter case (one flipped bit does either; the two would also share a folder on a case-insensitive
-    /// file system). A folder of a topic the list does not name at all is left alone: <see cref="GetTopic"/> takes it
-    /// up as the topic's partition when the topic is created.
+    /// Checks the partition folders against the topic list and returns the topics of folders it does not name, which
+    /// <see cref="GetTopic"/> takes up when the topic is created. Refuses a list that contradicts them: a folder with
+    /// segments beyond its topic's recorded partition count (opening would hide its records), or a folder of a topic the
+    /// list records only in another letter case (a flipped bit does either; the two would also share a folder on a
+    /// case-insensitive file system).
     /// </summary>
-    private static void ThrowIfTopicListContradictsFolders(IStorage storage, string directory, Dictionary<string, int> recorded)
+    private static HashSet<string> CheckPartitionFolders(IStorage storage, string directory, Dictionary<string, int> recorded)
     {
+        var unrecorded = new HashSet<string>(StringComparer.Ordinal);
         foreach (var folder in storage.ListDirectories(directory))
         {
             var dash = folder.LastIndexOf('-');
             if (dash <= 0 || TopicName.Problem(folder[..dash]) is not null
-                || !int.TryParse(folder.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var partition))
+                || !int.TryParse(folder.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var partition)
+                || folder[(dash + 1)..] != partition.ToString(CultureInfo.InvariantCulture))
             {
                 continue; // not a partition folder
             }
@@ -503,11 +524,18 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
                 : recorded.Keys.FirstOrDefault(r => string.Equals(r, topic, StringComparison.OrdinalIgnoreCase)) is { } other
                     ? $"it records a topic '{other}', but the folder '{folder}' holds segments of a topic named the same but for letter case"
                     : null;
-            if (problem is not null && storage.ListFiles(Path.Combine(directory, folder)).Any(f => f.EndsWith(SegmentFiles.LogExtension, StringComparison.Ordinal)))
+            if (problem is not null && storage.ListFiles(Path.Combine(directory, folder)).Any(SegmentFiles.IsLog))
             {
                 throw new CorruptLogException(Path.Combine(directory, TopicsFileName), 0, $"the topic list is damaged: {problem}");
             }
+
+            if (!recorded.ContainsKey(topic))
+            {
+                unrecorded.Add(topic);
+            }
         }
+
+        return unrecorded;
     }
 
     private void WriteRecordedPartitions() =>

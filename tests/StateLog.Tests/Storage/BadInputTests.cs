@@ -51,6 +51,11 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public async Task DataDirectoryHoldingADeviceNamedTopic_StillOpens()
     {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // made on another system: Windows cannot hold the folder
+        }
+
         // As made before the device rule: a topic of another name, renamed by hand in the folder and the checkpoints.
         using (var engine = StateLogEngine.Open(Options()))
         {

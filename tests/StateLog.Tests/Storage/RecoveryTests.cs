@@ -58,6 +58,31 @@ public sealed class RecoveryTests : IDisposable
         Assert.Equal(20, (await ReadAll(engine.GetTopic("events", 2))).Count);
     }
 
+    [Fact]
+    public async Task FolderBeyondTheRecordedCountWithoutSegments_DoesNotStopAnOpen()
+    {
+        await WriteTwoPartitions();
+        Directory.CreateDirectory(_dir.Combine("events-5"));
+        File.WriteAllText(Path.Combine(_dir.Combine("events-5"), "00000000000000000000.index"), "");
+
+        using var engine = StateLogEngine.Open(Options());
+        Assert.Equal(20, (await ReadAll(engine.GetTopic("events"))).Count);
+    }
+
+    [Fact]
+    public async Task NewTopicDifferingOnlyInCaseFromAFolderTheListDoesNotName_IsRefused()
+    {
+        // events-0 and events-1 stay, unrecorded; "Events" would take the same folders on a case-insensitive file system.
+        await WriteTwoPartitions();
+        var list = _dir.Combine("topic-partitions");
+        File.WriteAllText(list, File.ReadAllText(list).Replace("events 2", "other 1", StringComparison.Ordinal));
+
+        using var engine = StateLogEngine.Open(Options());
+        var e = Assert.Throws<InvalidTopicNameException>(() => engine.GetTopic("Events", 2));
+        Assert.Contains("existing topic 'events'", e.Message, StringComparison.Ordinal);
+        Assert.Equal(20, (await ReadAll(engine.GetTopic("events", 2))).Count);
+    }
+
     private async Task WriteTwoPartitions()
     {
         using var engine = StateLogEngine.Open(Options());

@@ -23,6 +23,10 @@ internal static class SegmentFiles
 
     public static string Name(long offset) => offset.ToString("D20", CultureInfo.InvariantCulture);
 
+    /// <summary>Whether <paramref name="fileName"/> names a segment's log: <c>{20-digit base offset}.log</c>.</summary>
+    public static bool IsLog(string fileName) =>
+        fileName.Length == 20 + LogExtension.Length && fileName.EndsWith(LogExtension, StringComparison.Ordinal) && TryParseOffset(fileName, out _);
+
     /// <summary>Parses the base offset of a file name such as <c>00000000000000000042.log.swap</c>.</summary>
     public static bool TryParseOffset(string fileName, out long offset)
     {
