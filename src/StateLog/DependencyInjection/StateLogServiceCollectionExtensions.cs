@@ -26,6 +26,8 @@ public static class StateLogServiceCollectionExtensions
     public static IStateLogBuilder AddStateLog(this IServiceCollection services, Action<StateLogOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        var registrations = StateLogTopicRegistry.Registrations;
+        StateLogTopicRegistry.ThrowIfTopicsCollide(registrations); // before anything is added
 
         // Configuration is bound before any delegate runs, so code wins over configuration; TryAdd keeps that
         // single binder first when AddStateLog is called again.
@@ -41,8 +43,6 @@ public static class StateLogServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<StateLogEngineLifetime>().Open());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StateLogHostedService>());
 
-        var registrations = StateLogTopicRegistry.Registrations;
-        StateLogTopicRegistry.ThrowIfTopicsCollide(registrations);
         foreach (var registration in registrations)
         {
             services.TryAddSingleton(registration.ClientType, sp => registration.Create(sp.GetRequiredService<StateLogEngine>()));
