@@ -87,17 +87,7 @@ internal sealed class SegmentDeleter : IDisposable
                     {
                         // Its deletion came due while the failed swap owned the names, and was skipped: due again now.
                         previous.Skipped = null;
-                        lock (_gate)
-                        {
-                            if (!_disposed)
-                            {
-                                _pending.Add(skipped);
-                                Arm();
-                                return;
-                            }
-                        }
-
-                        Run([skipped]);
+                        Enqueue(skipped);
                     }
                 }
                 else
@@ -114,21 +104,8 @@ internal sealed class SegmentDeleter : IDisposable
     /// (at once if that has passed), or now if the deleter is closed; not at all if a later swap has claimed the names
     /// since. A reader letting go of a replaced segment calls this: it never waits for unlinks, its own or others'.
     /// </summary>
-    public void Schedule(string directory, long baseOffset, NameClaim claim, long dueMs, Action delete)
-    {
-        var pending = new Pending(directory, baseOffset, claim, dueMs, delete);
-        lock (_gate)
-        {
-            if (!_disposed)
-            {
-                _pending.Add(pending);
-                Arm();
-                return;
-            }
-        }
-
-        Run([pending]);
-    }
+    public void Schedule(string directory, long baseOffset, NameClaim claim, long dueMs, Action delete) =>
+        Enqueue(new Pending(directory, baseOffset, claim, dueMs, delete));
 
     /// <summary>Stops the timer and runs every pending deletion now; later ones run at once.</summary>
     public void Dispose()
@@ -150,6 +127,22 @@ internal sealed class SegmentDeleter : IDisposable
     }
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Queues <paramref name="pending"/> for its due time, or runs it now once the deleter is closed.</summary>
+    private void Enqueue(Pending pending)
+    {
+        lock (_gate)
+        {
+            if (!_disposed)
+            {
+                _pending.Add(pending);
+                Arm();
+                return;
+            }
+        }
+
+        Run([pending]);
+    }
 
     /// <summary>Sets the timer to the earliest due time; under <see cref="_gate"/>.</summary>
     private void Arm()
