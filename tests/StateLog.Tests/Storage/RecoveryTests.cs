@@ -4,7 +4,9 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
+using StateLog.Storage.IO;
 using StateLog.Storage.Segments;
+using StateLog.Tests.Reliability.Infrastructure;
 
 namespace StateLog.Tests.Storage;
 
@@ -81,6 +83,25 @@ public sealed class RecoveryTests : IDisposable
         var e = Assert.Throws<InvalidTopicNameException>(() => engine.GetTopic("Events", 2));
         Assert.Contains("existing topic 'events'", e.Message, StringComparison.Ordinal);
         Assert.Equal(20, (await ReadAll(engine.GetTopic("events", 2))).Count);
+    }
+
+    [Fact]
+    public async Task TopicRecordedButNotOpened_KeepsItsRecordedCount()
+    {
+        var storage = new FaultStorage(OsStorage.Instance);
+        var options = Options();
+        options.Storage = storage;
+        using var engine = StateLogEngine.Open(options);
+
+        // The topic list records two partitions, then partition 1's folder cannot be made.
+        storage.FailAt(storage.Operations, persistent: true, paths: p => p.Contains("events-1", StringComparison.Ordinal));
+        Assert.ThrowsAny<IOException>(() => engine.GetTopic("events", 2));
+        storage.Heal();
+
+        Assert.Throws<TopicConfigurationMismatchException>(() => engine.GetTopic("events", 3));
+        var topic = engine.GetTopic("events");
+        Assert.Equal(2, topic.PartitionCount);
+        await topic.PutAsync("k"u8.ToArray(), "v"u8.ToArray());
     }
 
     private async Task WriteTwoPartitions()
