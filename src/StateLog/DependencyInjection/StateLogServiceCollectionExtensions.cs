@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -23,10 +24,13 @@ public static class StateLogServiceCollectionExtensions
     /// <returns>A builder for further StateLog configuration.</returns>
     /// <exception cref="InvalidOperationException">Two generated clients (from different assemblies) use one topic
     /// name, or names that differ only in letter case.</exception>
-    public static IStateLogBuilder AddStateLog(this IServiceCollection services, Action<StateLogOptions>? configure = null)
+    public static IStateLogBuilder AddStateLog(this IServiceCollection services, Action<StateLogOptions>? configure = null) =>
+        AddStateLog(services, configure, StateLogTopicRegistry.Registrations);
+
+    /// <summary><see cref="AddStateLog(IServiceCollection, Action{StateLogOptions}?)"/> with the generated clients given.</summary>
+    internal static IStateLogBuilder AddStateLog(IServiceCollection services, Action<StateLogOptions>? configure, IReadOnlyList<TopicRegistration> registrations)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var registrations = StateLogTopicRegistry.Registrations;
         StateLogTopicRegistry.ThrowIfTopicsCollide(registrations); // before anything is added
 
         // Configuration is bound before any delegate runs, so code wins over configuration; TryAdd keeps that

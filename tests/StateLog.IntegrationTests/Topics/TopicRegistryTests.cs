@@ -1,4 +1,5 @@
 using System;
+using Microsoft.Extensions.DependencyInjection;
 using StateLog.IntegrationTests.Library;
 
 namespace StateLog.IntegrationTests.Topics;
@@ -42,6 +43,17 @@ public sealed class TopicRegistryTests
             StateLogTopicRegistry.ThrowIfTopicsCollide([Registration<UsersClient>("users"), Registration<ProfilesClient>("Users")]));
 
         Assert.Contains("'users' and 'Users' differ only in letter case", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddStateLog_WithCollidingClients_Throws_AndAddsNothing()
+    {
+        var services = new ServiceCollection();
+
+        Assert.Throws<InvalidOperationException>(() =>
+            StateLogServiceCollectionExtensions.AddStateLog(services, null, [Registration<UsersClient>("users"), Registration<ProfilesClient>("USERS")]));
+
+        Assert.Empty(services);
     }
 
     [Fact]
