@@ -521,7 +521,7 @@ public sealed partial class StateLogEngine : IDisposable, IAsyncDisposable
             var topic = folder[..dash];
             var problem = recorded.TryGetValue(topic, out var count)
                 ? partition >= count ? $"it records {count} partition{(count == 1 ? "" : "s")} of topic '{topic}', but the folder '{folder}' holds segments" : null
-                : recorded.Keys.FirstOrDefault(r => string.Equals(r, topic, StringComparison.OrdinalIgnoreCase)) is { } other
+                : TopicName.CaseTwin(topic, recorded.Keys) is { } other
                     ? $"it records a topic '{other}', but the folder '{folder}' holds segments of a topic named the same but for letter case"
                     : null;
             if (problem is not null && storage.ListFiles(Path.Combine(directory, folder)).Any(SegmentFiles.IsLog))

@@ -81,13 +81,19 @@ internal static class TopicName
     /// when it can: names that differ only in letter case share their partition folders on a case-insensitive file
     /// system (the default on Windows and macOS), where two topics would write into one log.
     /// </summary>
-    public static string? CaseCollision(string name, IEnumerable<string> existing)
+    public static string? CaseCollision(string name, IEnumerable<string> existing) =>
+        CaseTwin(name, existing) is { } other
+            ? $"The topic name '{name}' differs from the existing topic '{other}' only in letter case; on a case-insensitive file system (the default on Windows and macOS) their partition folders would be one folder, so names must differ in more than case."
+            : null;
+
+    /// <summary>The first of <paramref name="names"/> equal to <paramref name="name"/> but for letter case, or <see langword="null"/>.</summary>
+    public static string? CaseTwin(string name, IEnumerable<string> names)
     {
-        foreach (var other in existing)
+        foreach (var other in names)
         {
             if (string.Equals(name, other, StringComparison.OrdinalIgnoreCase) && !string.Equals(name, other, StringComparison.Ordinal))
             {
-                return $"The topic name '{name}' differs from the existing topic '{other}' only in letter case; on a case-insensitive file system (the default on Windows and macOS) their partition folders would be one folder, so names must differ in more than case.";
+                return other;
             }
         }
 
