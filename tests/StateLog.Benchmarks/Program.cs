@@ -16,7 +16,7 @@ namespace StateLog.Benchmarks;
 /// </summary>
 internal static class Program
 {
-    private const string Usage = "usage: macro [--quick] [--uniform] [--value-bytes N] [--engines a,b] | rounds [--rounds N] [--quick] [--engines a,b] | append [--records N] | micro [BenchmarkDotNet args]";
+    private const string Usage = "usage: macro [--quick] [--uniform] [--value-bytes N] [--engines a,b] [--runs N] | rounds [--rounds N] [--quick] [--engines a,b] | append [--records N] | micro [BenchmarkDotNet args]";
 
     private static async Task<int> Main(string[] args)
     {

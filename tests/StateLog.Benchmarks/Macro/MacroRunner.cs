@@ -10,14 +10,58 @@ using System.Threading.Tasks;
 namespace StateLog.Benchmarks.Macro;
 
 /// <summary>
-/// <c>macro [--quick] [--uniform] [--value-bytes N] [--engines a,b] [--dir D] [--out F] [--timeout-seconds S]</c>:
-/// measures the machine, runs every engine's child process in turn, prints the tables and writes the JSON file.
+/// <c>macro [--quick] [--uniform] [--value-bytes N] [--engines a,b] [--dir D] [--out F] [--timeout-seconds S] [--runs N]</c>:
+/// measures the machine, runs every engine's child process in turn, prints the tables and writes the JSON file; with
+/// <c>--runs N</c>, does that N times and then prints and writes how many runs met each target and the spread of its
+/// figure (<see cref="TargetSummary"/>).
 /// </summary>
 internal static class MacroRunner
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var parameters = MacroParameters.Parse(args);
+        var runs = Arguments.Int(args, "--runs", 1);
+        if (runs < 1)
+        {
+            Console.Error.WriteLine("--runs takes a whole number of at least 1");
+            return 2;
+        }
+
+        var started = DateTimeOffset.UtcNow;
+        var total = Stopwatch.StartNew();
+        var checks = new List<IReadOnlyList<TargetCheck>>();
+        var files = new List<string>();
+        for (var run = 1; run <= runs; run++)
+        {
+            if (runs > 1)
+            {
+                Console.WriteLine($"## Run {run} of {runs}");
+            }
+
+            // With several runs, --out names the summary; each run's file takes its default name.
+            var (targets, file) = await RunOnceAsync(args, parameters, runs == 1 ? Arguments.Value(args, "--out") : null);
+            checks.Add(targets);
+            files.Add(file);
+            Console.WriteLine();
+        }
+
+        if (runs > 1)
+        {
+            var summary = TargetSummary.Of(checks);
+            Console.WriteLine($"## Targets over the {runs} runs ({started:yyyy-MM-dd HH:mm} to {DateTimeOffset.UtcNow:HH:mm} UTC)");
+            Console.WriteLine();
+            Console.WriteLine(TargetSummary.Render(summary));
+            var output = Path.GetFullPath(Arguments.Value(args, "--out") ?? DefaultOutput(parameters, started, "-summary"));
+            await WriteJsonAsync(output, new { started, totalSeconds = total.Elapsed.TotalSeconds, parameters, runs = files, targets = summary });
+            Console.WriteLine($"Total {total.Elapsed.TotalSeconds:F0} s. Summary JSON: {output}");
+        }
+
+        return 0;
+    }
+
+    /// <summary>One run of every chosen engine; returns its target checks and the JSON file it wrote.</summary>
+    private static async Task<(IReadOnlyList<TargetCheck> Targets, string File)> RunOnceAsync(IReadOnlyList<string> args, MacroParameters parameters, string? output)
+    {
         var engines = EngineCatalog.Chosen(args, EngineCatalog.All.Select(e => e.Id));
         var root = Path.GetFullPath(Arguments.Value(args, "--dir") ?? Path.Combine(Path.GetTempPath(), $"statelog-bench-{Environment.ProcessId}"));
         var timeout = TimeSpan.FromSeconds(int.Parse(Arguments.Value(args, "--timeout-seconds") ?? "540", CultureInfo.InvariantCulture));
@@ -49,15 +93,20 @@ internal static class MacroRunner
             Console.WriteLine($"- {report.Engine}: {report.Configuration}");
         }
 
-        var output = Path.GetFullPath(Arguments.Value(args, "--out")
-            ?? Path.Combine("artifacts", "benchmarks", $"macro-{parameters.Distribution.ToString().ToLowerInvariant()}-{parameters.ValueBytes}b-{started:yyyyMMdd-HHmmss}.json"));
-        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        await File.WriteAllTextAsync(output, JsonSerializer.Serialize(
-            new { started, totalSeconds = total.Elapsed.TotalSeconds, machine, load, parameters, engines = reports, targets },
-            Json.File));
+        var file = Path.GetFullPath(output ?? DefaultOutput(parameters, started, ""));
+        await WriteJsonAsync(file, new { started, totalSeconds = total.Elapsed.TotalSeconds, machine, load, parameters, engines = reports, targets });
         Console.WriteLine();
-        Console.WriteLine($"Total {total.Elapsed.TotalSeconds:F0} s; {load}. JSON: {output}");
-        return 0;
+        Console.WriteLine($"Total {total.Elapsed.TotalSeconds:F0} s; {load}. JSON: {file}");
+        return (targets, file);
+    }
+
+    private static string DefaultOutput(MacroParameters parameters, DateTimeOffset started, string suffix) =>
+        Path.Combine("artifacts", "benchmarks", $"macro-{parameters.Distribution.ToString().ToLowerInvariant()}-{parameters.ValueBytes}b-{started:yyyyMMdd-HHmmss}{suffix}.json");
+
+    private static async Task WriteJsonAsync(string path, object content)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(content, Json.File));
     }
 
     private static async Task<EngineReport> RunChildAsync(EngineEntry engine, string directory, MacroParameters parameters, TimeSpan timeout)

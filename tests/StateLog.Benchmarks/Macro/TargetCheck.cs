@@ -4,8 +4,11 @@ using System.Linq;
 
 namespace StateLog.Benchmarks.Macro;
 
-/// <summary>One target of issue 7, checked against a run: the ratio it is about and whether it is met.</summary>
-internal sealed record TargetCheck(string Target, string Figure, bool? Met)
+/// <summary>
+/// One target of issue 7, checked against a run: the figure it is about (<paramref name="Value"/>, a ratio when
+/// <paramref name="IsRatio"/>; <see langword="null"/> while pending), that figure as the table shows it, and whether it is met.
+/// </summary>
+internal sealed record TargetCheck(string Target, string Figure, bool? Met, double? Value, bool IsRatio)
 {
     private const string Rocks = EngineCatalog.RocksDb;
     private const string Faster = EngineCatalog.Faster;
@@ -41,27 +44,27 @@ internal sealed record TargetCheck(string Target, string Figure, bool? Met)
         var other = runs.GetValueOrDefault(peer);
         if (Missing(s, EngineCatalog.StateLog, out var why) || Missing(other, peer, out why))
         {
-            return new(target, "pending: " + why, null);
+            return Pending(target, why, isRatio: true);
         }
 
         var ratio = value(s!) / value(other!);
         if (double.IsNaN(ratio))
         {
-            return new(target, "pending: not measured", null);
+            return Pending(target, "not measured", isRatio: true);
         }
 
-        return new(target, $"{ratio:F2}x ({Format(value(s!))} vs {Format(value(other!))})", met(ratio));
+        return new(target, $"{ratio:F2}x ({Format(value(s!))} vs {Format(value(other!))})", met(ratio), ratio, IsRatio: true);
     }
 
     private static TargetCheck Absolute(string target, EngineReport? s, Func<EngineReport, double> value, Func<double, bool> met)
     {
         if (Missing(s, EngineCatalog.StateLog, out var why))
         {
-            return new(target, "pending: " + why, null);
+            return Pending(target, why, isRatio: false);
         }
 
         var figure = value(s!);
-        return double.IsNaN(figure) ? new(target, "pending: not measured", null) : new(target, $"{figure:F2}", met(figure));
+        return double.IsNaN(figure) ? Pending(target, "not measured", isRatio: false) : new(target, $"{figure:F2}", met(figure), figure, IsRatio: false);
     }
 
     private static TargetCheck TypedRatio(EngineReport? s, IReadOnlyDictionary<string, EngineReport> runs)
@@ -70,11 +73,11 @@ internal sealed record TargetCheck(string Target, string Figure, bool? Met)
         var typed = runs.GetValueOrDefault(Typed);
         if (Missing(s, EngineCatalog.StateLog, out var why) || Missing(typed, Typed, out why))
         {
-            return new(target, "pending: " + why, null);
+            return Pending(target, why, isRatio: true);
         }
 
         var ratio = typed!.PointReadsPerSecond / s!.PointReadsPerSecond;
-        return new(target, $"{ratio:F2}x ({Format(typed.PointReadsPerSecond)} vs {Format(s.PointReadsPerSecond)} ops/s)", ratio >= 0.5);
+        return new(target, $"{ratio:F2}x ({Format(typed.PointReadsPerSecond)} vs {Format(s.PointReadsPerSecond)} ops/s)", ratio >= 0.5, ratio, IsRatio: true);
     }
 
     private static TargetCheck PeakWorkingSet(EngineReport? s, IReadOnlyDictionary<string, EngineReport> runs)
@@ -83,13 +86,15 @@ internal sealed record TargetCheck(string Target, string Figure, bool? Met)
         var peers = runs.Where(p => EngineCatalog.IsPeer(p.Key) && p.Value.Unavailable is null).Select(p => p.Value).ToList();
         if (Missing(s, EngineCatalog.StateLog, out var why) || peers.Count == 0)
         {
-            return new(target, "pending: " + (peers.Count == 0 ? "no peer ran" : why), null);
+            return Pending(target, peers.Count == 0 ? "no peer ran" : why, isRatio: true);
         }
 
         var lowest = peers.MinBy(p => p.PeakWorkingSetBytes)!;
         var ratio = (double)s!.PeakWorkingSetBytes / lowest.PeakWorkingSetBytes;
-        return new(target, $"{ratio:F2}x of the lowest peer ({lowest.Engine}: {lowest.PeakWorkingSetBytes / Units.Megabyte:F0} MB vs {s.PeakWorkingSetBytes / Units.Megabyte:F0} MB)", ratio < 1);
+        return new(target, $"{ratio:F2}x of the lowest peer ({lowest.Engine}: {lowest.PeakWorkingSetBytes / Units.Megabyte:F0} MB vs {s.PeakWorkingSetBytes / Units.Megabyte:F0} MB)", ratio < 1, ratio, IsRatio: true);
     }
+
+    private static TargetCheck Pending(string target, string why, bool isRatio) => new(target, "pending: " + why, null, null, isRatio);
 
     private static bool Missing(EngineReport? report, string engine, out string why)
     {
