@@ -13,15 +13,17 @@ namespace StateLog.Benchmarks.Macro;
 /// <c>macro [--quick] [--uniform] [--value-bytes N] [--engines a,b] [--dir D] [--out F] [--timeout-seconds S] [--runs N]</c>:
 /// measures the machine, runs every engine's child process in turn, prints the tables and writes the JSON file; with
 /// <c>--runs N</c>, does that N times and then prints and writes how many runs met each target and the spread of its
-/// figure (<see cref="TargetSummary"/>).
+/// figure (<see cref="TargetSummary"/>). With several runs, <c>--out</c> names the summary's file
+/// (by default <c>macro-…-{start time}-summary.json</c>), and each run's file takes its default name under
+/// <c>artifacts/benchmarks</c>.
 /// </summary>
 internal static class MacroRunner
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var parameters = MacroParameters.Parse(args);
-        var runs = Arguments.Int(args, "--runs", 1);
-        if (runs < 1)
+        var runsText = Arguments.Value(args, "--runs") ?? "1";
+        if (!int.TryParse(runsText, NumberStyles.None, CultureInfo.InvariantCulture, out var runs) || runs < 1)
         {
             Console.Error.WriteLine("--runs takes a whole number of at least 1");
             return 2;
@@ -38,11 +40,13 @@ internal static class MacroRunner
                 Console.WriteLine($"## Run {run} of {runs}");
             }
 
-            // With several runs, --out names the summary; each run's file takes its default name.
             var (targets, file) = await RunOnceAsync(args, parameters, runs == 1 ? Arguments.Value(args, "--out") : null);
             checks.Add(targets);
             files.Add(file);
-            Console.WriteLine();
+            if (runs > 1)
+            {
+                Console.WriteLine();
+            }
         }
 
         if (runs > 1)
@@ -52,7 +56,7 @@ internal static class MacroRunner
             Console.WriteLine();
             Console.WriteLine(TargetSummary.Render(summary));
             var output = Path.GetFullPath(Arguments.Value(args, "--out") ?? DefaultOutput(parameters, started, "-summary"));
-            await WriteJsonAsync(output, new { started, totalSeconds = total.Elapsed.TotalSeconds, parameters, runs = files, targets = summary });
+            await WriteJsonAsync(output, new { started, totalSeconds = total.Elapsed.TotalSeconds, parameters, runFiles = files, targets = summary });
             Console.WriteLine($"Total {total.Elapsed.TotalSeconds:F0} s. Summary JSON: {output}");
         }
 
@@ -75,15 +79,21 @@ internal static class MacroRunner
         Console.WriteLine($"Machine: {machine}");
 
         var reports = new List<EngineReport>();
-        foreach (var engine in engines)
+        try
         {
-            Console.Error.WriteLine($"[{total.Elapsed:mm\\:ss}] {engine.DisplayName}...");
-            var report = await RunChildAsync(engine, Path.Combine(root, engine.Id), parameters, timeout);
-            Console.Error.WriteLine($"[{total.Elapsed:mm\\:ss}] {engine.DisplayName}: {report.Unavailable ?? "done"}");
-            reports.Add(report);
+            foreach (var engine in engines)
+            {
+                Console.Error.WriteLine($"[{total.Elapsed:mm\\:ss}] {engine.DisplayName}...");
+                var report = await RunChildAsync(engine, Path.Combine(root, engine.Id), parameters, timeout);
+                Console.Error.WriteLine($"[{total.Elapsed:mm\\:ss}] {engine.DisplayName}: {report.Unavailable ?? "done"}");
+                reports.Add(report);
+            }
+        }
+        finally
+        {
+            Arguments.DeleteDirectory(root);
         }
 
-        Arguments.DeleteDirectory(root);
         var load = $"load average {loadBefore} at the start, {SystemProbe.LoadAverage()} at the end";
         var targets = TargetCheck.Evaluate(reports.ToDictionary(r => r.Id));
         Console.WriteLine();

@@ -48,12 +48,7 @@ internal sealed record TargetCheck(string Target, string Figure, bool? Met, doub
         }
 
         var ratio = value(s!) / value(other!);
-        if (double.IsNaN(ratio))
-        {
-            return Pending(target, "not measured", isRatio: true);
-        }
-
-        return new(target, $"{ratio:F2}x ({Format(value(s!))} vs {Format(value(other!))})", met(ratio), ratio, IsRatio: true);
+        return Measured(target, ratio, $"{ratio:F2}x ({Format(value(s!))} vs {Format(value(other!))})", met, isRatio: true);
     }
 
     private static TargetCheck Absolute(string target, EngineReport? s, Func<EngineReport, double> value, Func<double, bool> met)
@@ -64,7 +59,7 @@ internal sealed record TargetCheck(string Target, string Figure, bool? Met, doub
         }
 
         var figure = value(s!);
-        return double.IsNaN(figure) ? Pending(target, "not measured", isRatio: false) : new(target, $"{figure:F2}", met(figure), figure, IsRatio: false);
+        return Measured(target, figure, $"{figure:F2}", met, isRatio: false);
     }
 
     private static TargetCheck TypedRatio(EngineReport? s, IReadOnlyDictionary<string, EngineReport> runs)
@@ -77,7 +72,7 @@ internal sealed record TargetCheck(string Target, string Figure, bool? Met, doub
         }
 
         var ratio = typed!.PointReadsPerSecond / s!.PointReadsPerSecond;
-        return new(target, $"{ratio:F2}x ({Format(typed.PointReadsPerSecond)} vs {Format(s.PointReadsPerSecond)} ops/s)", ratio >= 0.5, ratio, IsRatio: true);
+        return Measured(target, ratio, $"{ratio:F2}x ({Format(typed.PointReadsPerSecond)} vs {Format(s.PointReadsPerSecond)} ops/s)", x => x >= 0.5, isRatio: true);
     }
 
     private static TargetCheck PeakWorkingSet(EngineReport? s, IReadOnlyDictionary<string, EngineReport> runs)
@@ -91,8 +86,12 @@ internal sealed record TargetCheck(string Target, string Figure, bool? Met, doub
 
         var lowest = peers.MinBy(p => p.PeakWorkingSetBytes)!;
         var ratio = (double)s!.PeakWorkingSetBytes / lowest.PeakWorkingSetBytes;
-        return new(target, $"{ratio:F2}x of the lowest peer ({lowest.Engine}: {lowest.PeakWorkingSetBytes / Units.Megabyte:F0} MB vs {s.PeakWorkingSetBytes / Units.Megabyte:F0} MB)", ratio < 1, ratio, IsRatio: true);
+        return Measured(target, ratio, $"{ratio:F2}x of the lowest peer ({lowest.Engine}: {lowest.PeakWorkingSetBytes / Units.Megabyte:F0} MB vs {s.PeakWorkingSetBytes / Units.Megabyte:F0} MB)", x => x < 1, isRatio: true);
     }
+
+    /// <summary>A measured figure; one that is not a finite number (a phase not measured, a peer's zero) stays pending, so no summary sorts it.</summary>
+    private static TargetCheck Measured(string target, double value, string figure, Func<double, bool> met, bool isRatio) =>
+        double.IsFinite(value) ? new(target, figure, met(value), value, isRatio) : Pending(target, "not measured", isRatio);
 
     private static TargetCheck Pending(string target, string why, bool isRatio) => new(target, "pending: " + why, null, null, isRatio);
 

@@ -19,15 +19,8 @@ internal sealed record TargetSummary(string Target, int Met, int Measured, int R
             .Select(checks =>
             {
                 var values = checks.Where(c => c.Value is not null).Select(c => c.Value!.Value).Order().ToList();
-                return new TargetSummary(
-                    checks.Key,
-                    checks.Count(c => c.Met == true),
-                    values.Count,
-                    runs.Count,
-                    values.Count == 0 ? null : values[0],
-                    values.Count == 0 ? null : MedianOf(values),
-                    values.Count == 0 ? null : values[^1],
-                    checks.First().IsRatio);
+                var summary = new TargetSummary(checks.Key, checks.Count(c => c.Met == true), values.Count, runs.Count, null, null, null, checks.First().IsRatio);
+                return values.Count == 0 ? summary : summary with { Lowest = values[0], Median = MedianOf(values), Highest = values[^1] };
             })
             .ToList();
 
@@ -38,7 +31,7 @@ internal sealed record TargetSummary(string Target, int Met, int Measured, int R
         text.AppendLine("| Target | Met | Lowest | Median | Highest |").AppendLine("|---|---:|---:|---:|---:|");
         foreach (var s in summaries)
         {
-            var met = s.Measured == s.Runs ? $"{s.Met} of {s.Runs}" : $"{s.Met} of {s.Measured} measured ({s.Runs} runs)";
+            var met = s.Measured == s.Runs ? $"{s.Met} of {s.Runs}" : s.Measured == 0 ? "not measured" : $"{s.Met} of {s.Measured} measured ({s.Runs} runs)";
             text.Append("| ").Append(s.Target).Append(" | ").Append(met)
                 .Append(" | ").Append(s.Format(s.Lowest)).Append(" | ").Append(s.Format(s.Median)).Append(" | ").Append(s.Format(s.Highest)).AppendLine(" |");
         }
