@@ -54,7 +54,7 @@ internal static class MacroRunner
             var summary = TargetSummary.Of(checks);
             Console.WriteLine($"## Targets over the {runs} runs ({started:yyyy-MM-dd HH:mm} to {DateTimeOffset.UtcNow:HH:mm} UTC)");
             Console.WriteLine();
-            Console.WriteLine(TargetSummary.Render(summary));
+            Console.WriteLine(TargetSummary.Render(summary, parameters));
             var output = Path.GetFullPath(Arguments.Value(args, "--out") ?? DefaultOutput(parameters, started, "-summary"));
             await WriteJsonAsync(output, new { started, totalSeconds = total.Elapsed.TotalSeconds, parameters, runFiles = files, targets = summary });
             Console.WriteLine($"Total {total.Elapsed.TotalSeconds:F0} s. Summary JSON: {output}");
@@ -97,7 +97,7 @@ internal static class MacroRunner
         var load = $"load average {loadBefore} at the start, {SystemProbe.LoadAverage()} at the end";
         var targets = TargetCheck.Evaluate(reports.ToDictionary(r => r.Id));
         Console.WriteLine();
-        Console.WriteLine(ResultTable.Render(reports, targets));
+        Console.WriteLine(ResultTable.Render(reports, targets, parameters));
         foreach (var report in reports.Where(r => r.Configuration is not null))
         {
             Console.WriteLine($"- {report.Engine}: {report.Configuration}");

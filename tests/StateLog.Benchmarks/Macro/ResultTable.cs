@@ -11,7 +11,7 @@ namespace StateLog.Benchmarks.Macro;
 /// </summary>
 internal static class ResultTable
 {
-    public static string Render(IReadOnlyList<EngineReport> reports, IReadOnlyList<TargetCheck> targets)
+    public static string Render(IReadOnlyList<EngineReport> reports, IReadOnlyList<TargetCheck> targets, MacroParameters parameters)
     {
         var ran = reports.Where(r => r.Unavailable is null).ToList();
         var stateLog = ran.FirstOrDefault(r => r.Id == EngineCatalog.StateLog);
@@ -38,7 +38,7 @@ internal static class ResultTable
         }
 
         AppendMemoryByPhase(text, ran);
-        text.AppendLine().AppendLine().AppendLine("| Target (100-byte values) | Figure | Met |").AppendLine("|---|---|---|");
+        text.AppendLine().AppendLine().Append(TargetCheck.Caveat(parameters)).AppendLine("| Target | Figure | Met |").AppendLine("|---|---|---|");
         foreach (var target in targets)
         {
             text.Append("| ").Append(target.Target).Append(" | ").Append(target.Figure.Replace("|", "/", System.StringComparison.Ordinal))

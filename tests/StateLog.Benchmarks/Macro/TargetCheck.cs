@@ -18,6 +18,18 @@ internal sealed record TargetCheck(string Target, string Figure, bool? Met, doub
     /// <summary>The fraction of its log bytes a clean reopen may read and still count as "did not rescan the log".</summary>
     public const double RescanThreshold = 0.5;
 
+    /// <summary>What heads a table of verdicts: on a workload other than the targets' own, a line saying they only indicate.</summary>
+    public static string Caveat(MacroParameters parameters)
+    {
+        if (parameters.IsTargetWorkload)
+        {
+            return "";
+        }
+
+        var targetWorkload = MacroParameters.Default with { Seed = parameters.Seed };
+        return $"Issue 7 sets these targets on the default workload ({targetWorkload}); this run's differs, so its verdicts only indicate.\n\n";
+    }
+
     public static IReadOnlyList<TargetCheck> Evaluate(IReadOnlyDictionary<string, EngineReport> runs)
     {
         runs.TryGetValue(EngineCatalog.StateLog, out var s);

@@ -25,9 +25,9 @@ internal sealed record TargetSummary(string Target, int Met, int Measured, int R
             .ToList();
 
     /// <summary>A Markdown table: target, runs met (of those measured), lowest, median and highest figure.</summary>
-    public static string Render(IReadOnlyList<TargetSummary> summaries)
+    public static string Render(IReadOnlyList<TargetSummary> summaries, MacroParameters parameters)
     {
-        var text = new StringBuilder();
+        var text = new StringBuilder(TargetCheck.Caveat(parameters));
         text.AppendLine("| Target | Met | Lowest | Median | Highest |").AppendLine("|---|---:|---:|---:|---:|");
         foreach (var s in summaries)
         {
