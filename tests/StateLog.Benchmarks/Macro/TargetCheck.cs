@@ -27,7 +27,8 @@ internal sealed record TargetCheck(string Target, string Figure, bool? Met, doub
         }
 
         var targetWorkload = MacroParameters.Default with { Seed = parameters.Seed };
-        return $"Issue 7 sets these targets on the default workload ({targetWorkload}); this run's differs, so its verdicts only indicate.\n\n";
+        return $"Issue 7 sets these targets on the default workload: {targetWorkload}. This run's is another: {parameters}. " +
+               $"Its verdicts only indicate.{Environment.NewLine}{Environment.NewLine}";
     }
 
     public static IReadOnlyList<TargetCheck> Evaluate(IReadOnlyDictionary<string, EngineReport> runs)
