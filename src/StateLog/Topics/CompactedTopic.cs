@@ -107,7 +107,7 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
         try
         {
             // A key short enough is encoded on the stack: a read then rents and allocates nothing for it.
-            var max = key is null ? 0 : _keys.GetMaxByteCount(key);
+            var max = MaxKeyBytes(key);
             var encoded = max <= StackKeyBytes ? stackalloc byte[StackKeyBytes] : (rented = ArrayPool<byte>.Shared.Rent(max));
             encoded = encoded[..EncodeKey(key, encoded)];
 
@@ -196,10 +196,13 @@ public abstract class CompactedTopic<TKey, T> : ICompactedTopic<TKey, T>
 
     private int WriteKey(PooledBufferWriter buffer, TKey key, string argument)
     {
-        var length = EncodeKey(key, buffer.GetSpan(key is null ? 0 : _keys.GetMaxByteCount(key)), argument);
+        var length = EncodeKey(key, buffer.GetSpan(MaxKeyBytes(key)), argument);
         buffer.Advance(length);
         return length;
     }
+
+    /// <summary>The room <paramref name="key"/>'s encoding may need; none for a null key, which <see cref="EncodeKey(TKey, Span{byte}, string)"/> refuses.</summary>
+    private int MaxKeyBytes(TKey key) => key is null ? 0 : _keys.GetMaxByteCount(key);
 
     /// <summary>Encodes <paramref name="key"/> into <paramref name="destination"/> (room for its maximum size) and returns the bytes written.</summary>
     private int EncodeKey(TKey key, Span<byte> destination, string argument = "key")
